@@ -1,0 +1,29 @@
+"""untangle: restore the original wording of text that a synonym spinner rewrote.
+
+>>> import untangle
+>>> untangle.fix("Helium said astatine the meeting.")  # doctest: +SKIP
+'He said at the meeting.'
+>>> result = untangle.restore("Helium said astatine the meeting.")  # doctest: +SKIP
+>>> [(c.old, c.new) for c in result.changes]  # doctest: +SKIP
+[('Helium', 'He'), ('astatine', 'at')]
+"""
+
+from __future__ import annotations
+
+from untangle.result import Change, Result
+
+__version__ = "0.1.0"
+__all__ = ["Change", "Result", "__version__", "fix", "restore"]
+
+
+def restore(text: str, *, threshold: float | None = None) -> Result:
+    """Repair spun `text`; return the repaired text, every change made, and the spin level."""
+    from untangle.engine import Options, default_restorer
+
+    options = Options() if threshold is None else Options(threshold=threshold)
+    return default_restorer().restore(text, options)
+
+
+def fix(text: str, *, threshold: float | None = None) -> str:
+    """Repair spun `text` and return only the repaired text."""
+    return restore(text, threshold=threshold).text

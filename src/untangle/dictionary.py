@@ -1,0 +1,229 @@
+"""The substitution dictionary: spun forms, the originals they may stand for, and the evidence.
+
+The TSV format is documented in data/substitutions.tsv's header and in the README. Loading
+validates every row and reports problems as `path:line: message`.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+COLUMNS = ("spun", "original", "relation", "prior", "spun_zipf", "original_zipf")
+REQUIRED_COLUMNS = 2  # spun and original; the evidence columns have defaults
+DEFAULT_PRIOR = 0.1
+
+
+class DictionaryError(ValueError):
+    """A malformed dictionary file; the message names the file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One way a spinner may have produced `spun` from `original`."""
+
+    spun: str
+    original: str
+    relation: str
+    prior: float
+    spun_zipf: float = 0.0
+    original_zipf: float = 0.0
+
+    @property
+    def spun_words(self) -> tuple[str, ...]:
+        return tuple(self.spun.split(" "))
+
+
+class Dictionary:
+    """Entries indexed by the first word of their spun form, for lookup while scanning text.
+
+    The built-in table has a quarter of a million rows, so it is not parsed up front: its data
+    lines are kept sorted and binary-searched, and only the rows for words that occur in the
+    text are parsed (and validated). Entries added with `add` (user dictionaries) override them.
+    """
+
+    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+        self._lines: list[str] = []
+        self._first_line = 0
+        self._source = "<memory>"
+        self._parsed: dict[str, list[Entry]] = {}
+        self._added: dict[str, list[Entry]] = {}
+        self._zipf: dict[str, float] = {}
+        self._originals: set[str] = set()
+        self.add(entries)
+
+    @classmethod
+    def from_sorted_text(cls, text: str, source: str, originals: dict[str, float]) -> Dictionary:
+        """A dictionary over TSV text whose data lines are sorted; rows are parsed on demand."""
+        dictionary = cls()
+        lines = text.split("\n")
+        first = 0
+        while first < len(lines) and (lines[first].startswith("#") or lines[first].startswith("spun\t")):
+            first += 1
+        dictionary._lines = [line for line in lines[first:] if line]
+        dictionary._first_line = first + 1
+        dictionary._source = source
+        dictionary._zipf.update(originals)
+        dictionary._originals.update(originals)
+        return dictionary
+
+    def add(self, entries: Iterable[Entry]) -> None:
+        """Add entries; an entry for a (spun, original) pair already present replaces it."""
+        for entry in entries:
+            bucket = self._added.setdefault(entry.spun_words[0], [])
+            bucket[:] = [e for e in bucket if (e.spun, e.original) != (entry.spun, entry.original)]
+            bucket.append(entry)
+            self._parsed.pop(entry.spun_words[0], None)
+            self._originals.add(entry.original)
+            if entry.original_zipf:
+                self._zipf.setdefault(entry.original, entry.original_zipf)
+
+    def starting_with(self, word: str) -> list[Entry]:
+        """Entries whose spun form begins with `word` (lower case)."""
+        found = self._parsed.get(word)
+        if found is None:
+            found = self._parse_rows(word)
+            added = self._added.get(word, [])
+            overridden = {(e.spun, e.original) for e in added}
+            found = [e for e in found if (e.spun, e.original) not in overridden] + added
+            self._parsed[word] = found
+        return found
+
+    def _parse_rows(self, word: str) -> list[Entry]:
+        entries = []
+        for low, high in ((word + "\t", word + "\n"), (word + " ", word + "!")):
+            start = bisect_left(self._lines, low)
+            stop = bisect_left(self._lines, high, start)
+            for index in range(start, stop):
+                try:
+                    entries.append(parse_line(self._lines[index].split("\t")))
+                except ValueError as error:
+                    raise DictionaryError(f"{self._source}:{self._first_line + index}: {error}") from None
+        return entries
+
+    def zipf(self, word: str) -> float:
+        """The Zipf frequency of `word` if the dictionary records one, else 0.0."""
+        known = self._zipf.get(word)
+        if known is None:
+            known = next((e.spun_zipf for e in self.starting_with(word) if e.spun == word), 0.0)
+            self._zipf[word] = known
+        return known
+
+    def is_original(self, word: str) -> bool:
+        """True if some entry restores to `word`, so a spinner could have replaced it."""
+        return word in self._originals
+
+    def __len__(self) -> int:
+        return len(self._lines) + sum(len(bucket) for bucket in self._added.values())
+
+    def __contains__(self, spun: str) -> bool:
+        return any(entry.spun == spun for entry in self.starting_with(spun.split(" ", 1)[0]))
+
+
+def parse_line(fields: list[str]) -> Entry:
+    """One data row as an Entry; raises ValueError with a message for the user."""
+    if len(fields) < REQUIRED_COLUMNS or len(fields) > len(COLUMNS):
+        raise ValueError(f"expected {REQUIRED_COLUMNS} to {len(COLUMNS)} tab-separated fields, got {len(fields)}")
+    spun, original = (field.strip() for field in fields[:2])
+    for name, value in (("spun", spun), ("original", original)):
+        if not value:
+            raise ValueError(f"empty {name} form")
+        if value != value.lower():
+            raise ValueError(f"{name} form {value!r} must be lower case")
+        if "  " in value:
+            raise ValueError(f"{name} form {value!r} has a double space")
+    if spun == original:
+        raise ValueError(f"spun and original are the same ({spun!r})")
+    relation = fields[2].strip() if len(fields) > 2 and fields[2].strip() else "user"
+    prior = _number(fields, 3, "prior", DEFAULT_PRIOR)
+    if not 0.0 < prior <= 1.0:
+        raise ValueError(f"prior must be in (0, 1], got {prior}")
+    return Entry(
+        spun, original, relation, prior, _number(fields, 4, "spun_zipf", 0.0), _number(fields, 5, "original_zipf", 0.0)
+    )
+
+
+def _number(fields: list[str], index: int, name: str, default: float) -> float:
+    if len(fields) <= index or not fields[index].strip():
+        return default
+    try:
+        value = float(fields[index])
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {fields[index]!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {fields[index]!r}")
+    return value
+
+
+def parse(text: str, source: str = "<string>") -> list[Entry]:
+    """Parse dictionary text; comment lines start with #, a header row naming `spun` is skipped."""
+    entries = []
+    seen: set[tuple[str, str]] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if fields[0] == "spun":
+            continue
+        try:
+            entry = parse_line(fields)
+        except ValueError as error:
+            raise DictionaryError(f"{source}:{number}: {error}") from None
+        if (entry.spun, entry.original) in seen:
+            raise DictionaryError(f"{source}:{number}: duplicate entry {entry.spun!r} -> {entry.original!r}")
+        seen.add((entry.spun, entry.original))
+        entries.append(entry)
+    return entries
+
+
+def load(path: str | Path) -> Dictionary:
+    """Load and validate a dictionary file (user dictionaries use the built-in format)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DictionaryError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise DictionaryError(f"{path}: not UTF-8 text") from None
+    return Dictionary(parse(text, str(path)))
+
+
+def data_path(name: str) -> Path:
+    """A shipped data file: inside the installed package, or in the checkout's data/ folder."""
+    packaged = resources.files("untangle") / "data" / name
+    if packaged.is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "data" / name
+    if checkout.is_file():
+        return checkout
+    raise DictionaryError(f"the built-in data file {name} is missing from the installation")
+
+
+def parse_originals(text: str, source: str) -> dict[str, float]:
+    """originals.tsv: one `word<TAB>zipf` per line."""
+    originals = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        word, _, zipf = line.partition("\t")
+        try:
+            originals[word] = float(zipf)
+        except ValueError:
+            raise DictionaryError(f"{source}:{number}: zipf must be a number, got {zipf!r}") from None
+    return originals
+
+
+@lru_cache(maxsize=1)
+def builtin() -> Dictionary:
+    """The dictionary shipped with untangle, loaded once per process."""
+    table, originals = data_path("substitutions.tsv"), data_path("originals.tsv")
+    return Dictionary.from_sorted_text(
+        table.read_text(encoding="utf-8"),
+        str(table),
+        parse_originals(originals.read_text(encoding="utf-8"), str(originals)),
+    )

@@ -1,0 +1,63 @@
+"""Context scores for candidate readings: an English trigram model with a unigram fallback.
+
+The trigram model is the one pocketsphinx ships (en-us.lm.bin, 72.5k words). A word outside its
+vocabulary (often a spun artifact such as "astatine") is scored by its wordfreq unigram
+probability, floored at the smallest frequency wordfreq lists: Katz-style backoff to an
+independent unigram estimate instead of a magic penalty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import lru_cache
+
+LN_BASE = math.log(1.0001)  # pocketsphinx scores are logarithms to base 1.0001
+OOV_SENTINEL = -100_000_000  # pocketsphinx returns about -5.4e8 for unknown words
+MIN_ZIPF = 1.0  # wordfreq lists nothing rarer than about 1e-8 (Zipf 1)
+SENTENCE_START = "<s>"
+SENTENCE_END = "</s>"
+
+History = tuple[str, ...]  # most recent word first, at most two
+
+
+class LanguageModel:
+    """Natural-log probabilities of a word after a history of up to two words."""
+
+    def __init__(self, zipf: Callable[[str], float] | None = None) -> None:
+        import pocketsphinx  # imported here: loading the model is the slow part of start-up
+
+        path = pocketsphinx.get_model_path("en-us/en-us.lm.bin")
+        self._model = pocketsphinx.NGramModel.readfile(path)
+        self._zipf = zipf or (lambda word: 0.0)
+        self._cache: dict[tuple[str, str, str], float] = {}
+
+    def logprob(self, word: str, history: History) -> float:
+        """ln P(word | history); `history` holds the previous words, most recent first."""
+        key = (word, history[0] if history else "", history[1] if len(history) > 1 else "")
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        raw = self._model.prob([word, *history])
+        score = self.unigram_logprob(word) if raw <= OOV_SENTINEL else raw * LN_BASE
+        if len(self._cache) > 2_000_000:
+            self._cache.clear()
+        self._cache[key] = score
+        return score
+
+    def in_vocabulary(self, word: str) -> bool:
+        """True if the trigram model knows `word`."""
+        return self._model.prob([word]) > OOV_SENTINEL
+
+    def unigram_logprob(self, word: str) -> float:
+        """ln P(word) from its Zipf frequency (log10 per billion words), floored at Zipf 1."""
+        zipf = max(self._zipf(word), MIN_ZIPF)
+        return (zipf - 9.0) * math.log(10)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> LanguageModel:
+    """The shared model, loaded once per process, with zipf values from the built-in dictionary."""
+    from untangle.dictionary import builtin
+
+    return LanguageModel(builtin().zipf)

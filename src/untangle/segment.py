@@ -1,0 +1,81 @@
+"""Split a token stream into sentences of words, the units the language model scores.
+
+Punctuation is not a word for the model, but it matters as evidence: some spinners leave a word
+alone when punctuation is attached to it, or when it is capitalised, so each word records its
+class ("bare", "capitalised", "attached") and its paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from untangle.tokenizer import Case, Kind, Token
+
+SENTENCE_END_MARKS = frozenset(".!?…")
+ABBREVIATION_MAX_LEN = 3  # "Mr.", "Gen.", "U.S." do not end a sentence
+BARE, CAPITALISED, ATTACHED = "bare", "capitalised", "attached"
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word token inside a sentence."""
+
+    index: int  # index of the token in the token list
+    token: Token
+    lower: str  # the form looked up in the dictionary and given to the language model
+    word_class: str  # BARE, CAPITALISED or ATTACHED
+    paragraph: int
+    joined_to_next: bool  # only a single plain space separates it from the next word
+
+
+def _is_abbreviation(token: Token) -> bool:
+    return token.kind is Kind.WORD and token.case is not Case.LOWER and len(token.text) <= ABBREVIATION_MAX_LEN
+
+
+def sentences(tokens: list[Token]) -> list[list[Word]]:
+    """Group word and number tokens into sentences, in order."""
+    result: list[list[Word]] = []
+    current: list[Word] = []
+    paragraph = 0
+
+    def close() -> None:
+        nonlocal current
+        if current:
+            result.append(current)
+            current = []
+
+    for index, token in enumerate(tokens):
+        if token.kind is Kind.SPACE:
+            if "\n" in token.text or "\r" in token.text or "\u2029" in token.text:
+                close()
+                paragraph += 1
+            continue
+        if token.kind is Kind.PUNCT:
+            previous = tokens[index - 1] if index else None
+            if token.text in SENTENCE_END_MARKS and not (previous and _is_abbreviation(previous)):
+                close()
+            continue
+        if token.kind not in (Kind.WORD, Kind.NUMBER):
+            continue  # URLs and e-mail addresses are not prose
+        before = tokens[index - 1] if index else None
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        attached = any(t is not None and t.kind is Kind.PUNCT for t in (before, after))
+        if token.case in (Case.TITLE, Case.UPPER, Case.MIXED):
+            word_class = CAPITALISED
+        elif attached:
+            word_class = ATTACHED
+        else:
+            word_class = BARE
+        next_next = tokens[index + 2] if index + 2 < len(tokens) else None
+        joined = (
+            after is not None
+            and after.kind is Kind.SPACE
+            and after.text == " "
+            and next_next is not None
+            and next_next.kind is Kind.WORD
+        )
+        lower = token.text.lower().translate(APOSTROPHES)
+        current.append(Word(index, token, lower, word_class, paragraph, joined))
+    close()
+    return result
