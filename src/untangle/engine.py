@@ -1,15 +1,18 @@
 """The restoration engine: propose originals for suspicious words, score them in context, decide.
 
-Model (a noisy channel, fitted per document by EM):
+Model: a noisy channel with a per-paragraph switch, fitted to each document by EM.
+  A paragraph is either clean (every word is as the author wrote it) or spun. If spun,
   P(text as written | reading) = prod over words of
-      1 - lambda           for a word left as written
-      lambda * pi(o -> s)  for a word s the spinner wrote in place of o
-  P(reading) = trigram language model.
-`lambda` is the spin level, estimated per document, per paragraph and per word class
-(bare / capitalised / punctuation attached), so a clean page stays clean and a spun quote inside
-it is still found. `pi(o -> s)` starts from the dictionary prior and is re-estimated over the
-document: a spinner replaces a word type the same way every time, so evidence pools across
-occurrences, and an original that appears untouched many times is unlikely to be spun.
+      1 - lambda            for a word left as written
+      lambda * pi(o -> s)   for a word s the spinner wrote in place of o
+  and P(reading) comes from a trigram language model.
+`lambda` (the spin level) is estimated per word class (bare, capitalised, punctuation
+attached) and frequency band, because spinners treat those differently. `pi(o -> s)` starts
+from the dictionary prior and pools evidence over the document: a spinner rewrites a word type
+the same way every time. Whether a paragraph is spun at all is decided by the Bayes factor of
+the spun reading against the text as written, so a clean page with one odd "Helium is" stays
+clean and a spun quote inside a clean page is still found. Forward-backward over each sentence
+gives every candidate's posterior, which is its confidence.
 """
 
 from __future__ import annotations
@@ -17,22 +20,35 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from untangle.dictionary import Dictionary, Entry, builtin
 from untangle.language_model import LanguageModel, default_model
 from untangle.lattice import Arc, arc_posteriors
 from untangle.result import Change, Result, apply_changes
-from untangle.segment import BARE, Word, sentences
-from untangle.tokenizer import Case, apply_case, tokenize
+from untangle.segment import ATTACHED, BARE, CAPITALISED, Word, sentences
+from untangle.tokenizer import Case, Token, apply_case, tokenize
 
 DEFAULT_THRESHOLD = 0.7  # posterior a change needs: precision over recall (a wrong edit is worse)
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
 EM_ITERATIONS = 4
-INITIAL_SPIN = 0.1  # starting spin level for EM; the data move it quickly
-PRIOR_SPIN = 0.01  # what a document with no evidence is assumed to have
-PRIOR_SPIN_WEIGHT = 5.0  # pseudo-count of eligible words behind PRIOR_SPIN
-PARAGRAPH_SHRINK = 10.0  # pseudo-count pulling a paragraph's level towards its document's
+# Spin level of a spun text before its own evidence is in: a WordNet spinner changes about a
+# quarter of all words, most of them words it has a replacement for (field notes).
+PRIOR_SPIN = 0.3
+# Capitalised words and words with punctuation attached are spun less (one spinner family
+# never touches them), so their level starts lower; a document that shows otherwise moves it.
+PRIOR_SPIN_BY_CLASS = {BARE: PRIOR_SPIN, CAPITALISED: 0.02, ATTACHED: 0.1}
+PRIOR_SPIN_WEIGHT = 5.0  # pseudo-count of words behind the prior level
+# "Spun" means a spinner was at work: it replaces at least this share of the common words it
+# could replace (bare words with Zipf >= 4). Without this floor a spun reading of a clean text
+# could claim a near-zero level and cost nothing, and the clean/spun decision would be void.
+MIN_SPUN_LEVEL = 0.2
+MIN_SPUN_BAND = 2
+PRIOR_DOCUMENT_SPUN = 0.2  # before reading it, a document is more likely clean than spun
+# A paragraph of a spun document is almost surely spun; one of a clean document rarely is
+# (a quoted spun passage). These set each paragraph's prior from its document's posterior.
+PARAGRAPH_SPUN_IF_DOCUMENT_SPUN = 0.95
+PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN = 0.05
 PI_PSEUDO_COUNT = 1.0  # weight of the dictionary prior against a document's own evidence
 MAX_CANDIDATES = 4  # candidate originals kept per position after a local pre-score
 HOPELESS = -12.0  # local log-odds below which a candidate is not worth decoding
@@ -56,40 +72,42 @@ def zipf_bin(zipf: float) -> int:
     return min(max(int(zipf) - 2, 0), 4)  # <3, 3-4, 4-5, 5-6, >=6
 
 
-class _SpinLevels:
-    """P(a word is spun) per word class and frequency band, scaled per paragraph."""
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
 
-    def __init__(self, default: float) -> None:
-        self.default = default
-        self.document: dict[tuple[str, int], float] = {}
-        self.paragraph_factor: dict[int, float] = {}
-        self.rate = 0.0
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+class _SpinLevels:
+    """P(a word is spun | its paragraph is spun), per word class and frequency band."""
+
+    def __init__(self, levels: dict[tuple[str, int], float] | None = None) -> None:
+        self.levels = levels or {}
 
     def of(self, word: Word, zipf: float) -> float:
-        base = self.document.get((word.word_class, zipf_bin(zipf)), self.default)
-        return min(base * self.paragraph_factor.get(word.paragraph, 1.0), MAX_SPIN)
+        key = (word.word_class, zipf_bin(zipf))
+        return self.levels.get(key) or self._bounded(key, PRIOR_SPIN_BY_CLASS[word.word_class])
 
-    def update(self, swapped: dict[tuple[int, str, int], float], kept: dict[tuple[int, str, int], float]) -> None:
-        """Re-estimate from expected counts keyed by (paragraph, class, band)."""
-        by_key: dict[tuple[str, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
-        by_paragraph: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for key in set(swapped) | set(kept):
-            s, k = swapped.get(key, 0.0), kept.get(key, 0.0)
-            by_key[key[1:]][0] += s
-            by_key[key[1:]][1] += s + k
-            by_paragraph[key[0]][0] += s
-            by_paragraph[key[0]][1] += s + k
-        self.document = {
-            key: (s + PRIOR_SPIN_WEIGHT * PRIOR_SPIN) / (n + PRIOR_SPIN_WEIGHT) for key, (s, n) in by_key.items()
-        }
-        total_swapped = sum(s for s, _ in by_paragraph.values())
-        total = sum(n for _, n in by_paragraph.values())
-        self.rate = total_swapped / total if total else 0.0
-        smoothed_rate = (total_swapped + PRIOR_SPIN_WEIGHT * PRIOR_SPIN) / (total + PRIOR_SPIN_WEIGHT)
-        self.paragraph_factor = {
-            paragraph: ((s + PARAGRAPH_SHRINK * smoothed_rate) / (n + PARAGRAPH_SHRINK)) / smoothed_rate
-            for paragraph, (s, n) in by_paragraph.items()
-        }
+    @staticmethod
+    def _bounded(key: tuple[str, int], level: float) -> float:
+        if key[0] == BARE and key[1] >= MIN_SPUN_BAND:
+            level = max(level, MIN_SPUN_LEVEL)
+        return min(level, MAX_SPIN)
+
+    @classmethod
+    def estimate(cls, swapped: dict[tuple[str, int], float], seen: dict[tuple[str, int], float]) -> _SpinLevels:
+        levels = {}
+        for key, n in seen.items():
+            prior = PRIOR_SPIN_BY_CLASS[key[0]]
+            levels[key] = cls._bounded(
+                key, (swapped.get(key, 0.0) + PRIOR_SPIN_WEIGHT * prior) / (n + PRIOR_SPIN_WEIGHT)
+            )
+        return cls(levels)
 
 
 class _SubstitutionTable:
@@ -118,6 +136,21 @@ class _SubstitutionTable:
         return (max(pair, 0.0) + PI_PSEUDO_COUNT * entry.prior) / (max(total, 0.0) + kept + PI_PSEUDO_COUNT)
 
 
+@dataclass
+class _Sentence:
+    """A sentence being restored: its words, candidates, and the latest decoding."""
+
+    words: list[Word]
+    candidates: list[list[tuple[int, Entry]]]
+    written_score: float = 0.0  # ln P_LM(the sentence as written)
+    posteriors: dict[Arc, float] = field(default_factory=dict)  # given that its paragraph is spun
+    log_total: float = 0.0  # ln P(sentence | spun)
+
+    @property
+    def paragraph(self) -> int:
+        return self.words[0].paragraph
+
+
 class Restorer:
     """Restores spun text; holds the dictionary and language model so they load once."""
 
@@ -134,19 +167,21 @@ class Restorer:
     def restore(self, text: str, options: Options = Options()) -> Result:
         """Repair `text`; every edit is reported as a Change."""
         tokens = tokenize(text)
-        groups = sentences(tokens)
-        candidates = [self._candidates(words) for words in groups]
-        levels = _SpinLevels(INITIAL_SPIN)
-        table = _SubstitutionTable()
-        posteriors: list[dict[Arc, float]] = [{} for _ in groups]
+        work = [_Sentence(words, self._candidates(words)) for words in sentences(tokens)]
+        for sentence in work:
+            sentence.written_score = self._window((), [w.lower for w in sentence.words] + ["</s>"], [])
+        levels, table = _SpinLevels(), _SubstitutionTable()
+        spun_paragraph: dict[int, float] = {}
+        document_spun = PRIOR_DOCUMENT_SPUN
         for _ in range(EM_ITERATIONS):
-            posteriors = [
-                self._decode(words, options_at, levels, table, previous)
-                for words, options_at, previous in zip(groups, candidates, posteriors, strict=False)
-            ]
-            levels, table = self._maximise(groups, posteriors)
-        changes, held = self._decide(tokens, groups, posteriors, options.threshold)
-        return Result(apply_changes(text, changes), tuple(changes), levels.rate, tuple(held))
+            for sentence in work:
+                sentence.posteriors, sentence.log_total = self._decode(sentence, levels, table)
+            document_spun, spun_paragraph = self._spun_paragraphs(work)
+            levels, table = self._maximise(work, spun_paragraph)
+        changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
+        eligible = sum(1 for s in work for c in s.candidates if c)
+        spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
+        return Result(apply_changes(text, changes), tuple(changes), spin_level, tuple(held), document_spun)
 
     def _candidates(self, words: list[Word]) -> list[list[tuple[int, Entry]]]:
         """For each position, the (span length, entry) pairs whose spun form matches there."""
@@ -174,23 +209,20 @@ class Restorer:
         return True
 
     def _decode(
-        self,
-        words: list[Word],
-        candidates: list[list[tuple[int, Entry]]],
-        levels: _SpinLevels,
-        table: _SubstitutionTable,
-        previous: dict[Arc, float],
-    ) -> dict[Arc, float]:
-        previous_by_key = {(arc.start, arc.payload): p for arc, p in previous.items()}
-        arcs_from: list[list[Arc]] = []
+        self, sentence: _Sentence, levels: _SpinLevels, table: _SubstitutionTable
+    ) -> tuple[dict[Arc, float], float]:
+        """Posteriors of every reading of the sentence, given that its paragraph is spun."""
+        previous = {(arc.start, arc.payload): p for arc, p in sentence.posteriors.items()}
+        words = sentence.words
         zipf = self.dictionary.zipf
+        arcs_from: list[list[Arc]] = []
         for position, word in enumerate(words):
-            here = candidates[position]
-            stay = math.log1p(-levels.of(word, zipf(word.lower))) if self.dictionary.is_original(word.lower) else 0.0
+            original = self.dictionary.is_original(word.lower)
+            stay = math.log1p(-levels.of(word, zipf(word.lower))) if original else 0.0
             keep = Arc(position, position + 1, (word.lower,), stay)
             scored = []
-            for length, entry in here:
-                chance = table.chance(entry, previous_by_key.get((position, entry), 0.0))
+            for length, entry in sentence.candidates[position]:
+                chance = table.chance(entry, previous.get((position, entry), 0.0))
                 emission = math.log(levels.of(word, entry.original_zipf)) + math.log(chance)
                 arc = Arc(position, position + length, tuple(entry.original.split(" ")), emission, entry)
                 scored.append((self._local_gain(words, position, arc, keep), arc))
@@ -225,47 +257,63 @@ class Restorer:
             state = (word, state[0])
         return total
 
+    @staticmethod
+    def _spun_paragraphs(work: list[_Sentence]) -> tuple[float, dict[int, float]]:
+        """P(document spun) and P(paragraph spun) from Bayes factors of spun vs as written."""
+        log_factor: dict[int, float] = defaultdict(float)
+        for sentence in work:
+            log_factor[sentence.paragraph] += sentence.log_total - sentence.written_score
+        document = _sigmoid(sum(log_factor.values()) + _logit(PRIOR_DOCUMENT_SPUN))
+        prior = document * PARAGRAPH_SPUN_IF_DOCUMENT_SPUN + (1 - document) * PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN
+        return document, {paragraph: _sigmoid(factor + _logit(prior)) for paragraph, factor in log_factor.items()}
+
     def _maximise(
-        self, groups: list[list[Word]], posteriors: list[dict[Arc, float]]
+        self, work: list[_Sentence], spun_paragraph: dict[int, float]
     ) -> tuple[_SpinLevels, _SubstitutionTable]:
         """M-step: spin levels and the document's substitution table from expected counts."""
         zipf = self.dictionary.zipf
-        swapped: dict[tuple[int, str, int], float] = defaultdict(float)
-        kept: dict[tuple[int, str, int], float] = defaultdict(float)
+        swapped: dict[tuple[str, int], float] = defaultdict(float)
+        seen: dict[tuple[str, int], float] = defaultdict(float)
         kept_as_written: dict[str, float] = defaultdict(float)
         pair_counts: dict[tuple[str, str], float] = defaultdict(float)
         original_counts: dict[str, float] = defaultdict(float)
-        for words, arc_post in zip(groups, posteriors, strict=False):
+        for sentence in work:
+            weight = spun_paragraph.get(sentence.paragraph, 0.0)
+            words = sentence.words
             keep_share = [1.0] * len(words)
-            for arc, probability in arc_post.items():
+            for arc, probability in sentence.posteriors.items():
                 if arc.payload is None:
                     continue
                 word = words[arc.start]
                 for position in range(arc.start, arc.end):
                     keep_share[position] -= probability
                 if arc.payload is UNKNOWN:
-                    swapped[(word.paragraph, word.word_class, zipf_bin(zipf(word.lower)))] += probability
-                    continue
-                entry: Entry = arc.payload  # type: ignore[assignment]
-                swapped[(word.paragraph, word.word_class, zipf_bin(entry.original_zipf))] += probability
-                pair_counts[(entry.original, entry.spun)] += probability
-                original_counts[entry.original] += probability
-            for word, share in zip(words, keep_share, strict=False):
+                    band = zipf_bin(zipf(word.lower))
+                else:
+                    entry: Entry = arc.payload  # type: ignore[assignment]
+                    band = zipf_bin(entry.original_zipf)
+                    pair_counts[(entry.original, entry.spun)] += weight * probability
+                    original_counts[entry.original] += weight * probability
+                swapped[(word.word_class, band)] += weight * probability
+                seen[(word.word_class, band)] += weight * probability
+            for word, share in zip(words, keep_share, strict=True):
+                share = max(share, 0.0)
                 if self.dictionary.is_original(word.lower):
-                    kept[(word.paragraph, word.word_class, zipf_bin(zipf(word.lower)))] += max(share, 0.0)
+                    seen[(word.word_class, zipf_bin(zipf(word.lower)))] += weight * share
                     if word.word_class == BARE:
-                        kept_as_written[word.lower] += max(share, 0.0)
-        levels = _SpinLevels(PRIOR_SPIN)
-        levels.update(swapped, kept)
-        return levels, _SubstitutionTable(pair_counts, original_counts, kept_as_written)
+                        kept_as_written[word.lower] += share
+        return _SpinLevels.estimate(swapped, seen), _SubstitutionTable(pair_counts, original_counts, kept_as_written)
 
     def _decide(
-        self, tokens, groups: list[list[Word]], posteriors: list[dict[Arc, float]], threshold: float
+        self, tokens: list[Token], work: list[_Sentence], spun_paragraph: dict[int, float], threshold: float
     ) -> tuple[list[Change], list[Change]]:
         changes: list[Change] = []
         held: list[Change] = []
-        for words, arc_post in zip(groups, posteriors, strict=False):
-            for arc, probability in arc_post.items():
+        for sentence in work:
+            spun = spun_paragraph.get(sentence.paragraph, 0.0)
+            words = sentence.words
+            for arc, given_spun in sentence.posteriors.items():
+                probability = spun * given_spun
                 if arc.payload is None or arc.payload is UNKNOWN or probability < HOLD_BACK_FLOOR:
                     continue
                 entry: Entry = arc.payload  # type: ignore[assignment]

@@ -52,10 +52,11 @@ def _advance(model: Scorer, state: State, words: tuple[str, ...]) -> tuple[State
     return state, total
 
 
-def arc_posteriors(arcs_from: Sequence[Sequence[Arc]], model: Scorer) -> dict[Arc, float]:
-    """Posterior probability of each arc, given arcs grouped by start position (0..n-1).
+def arc_posteriors(arcs_from: Sequence[Sequence[Arc]], model: Scorer) -> tuple[dict[Arc, float], float]:
+    """Posterior probability of each arc, and ln of the total probability of the lattice.
 
-    Every position must be reachable: position i needs an arc from i (the word as written).
+    Arcs are grouped by start position (0..n-1); position i needs an arc from i (the word as
+    written), so every position is reachable.
     """
     n = len(arcs_from)
     start: State = (SENTENCE_START,)
@@ -87,4 +88,4 @@ def arc_posteriors(arcs_from: Sequence[Sequence[Arc]], model: Scorer) -> dict[Ar
                 share = math.exp(alpha[i][state] + through - total) if total > -math.inf else 0.0
                 posterior[arc] = posterior.get(arc, 0.0) + share
             beta[i][state] = acc
-    return posterior
+    return posterior, total

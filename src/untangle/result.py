@@ -38,6 +38,7 @@ class Result:
     changes: tuple[Change, ...] = field(default_factory=tuple)
     spin_level: float = 0.0  # estimated share of replaceable words a spinner changed (0 = clean)
     held_back: tuple[Change, ...] = field(default_factory=tuple)  # below the confidence threshold
+    spun_probability: float = 0.0  # posterior probability that the text was spun at all
 
     def __str__(self) -> str:
         return self.text
