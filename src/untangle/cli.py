@@ -110,7 +110,7 @@ def fix(files: tuple[str, ...], threshold: float | None) -> None:
       untangle fix --min-confidence 0.9 article.txt
     """
     documents, errors = _documents(files)
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     total = held = 0
     for document in documents:
         result = _restore(document.text, threshold)
@@ -158,7 +158,7 @@ def diff(files: tuple[str, ...], threshold: float | None, color: str) -> None:
         from rich.console import Console
 
         console = Console(force_terminal=True, highlight=False)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     total = held = 0
     for document in documents:
         result = _restore(document.text, threshold)

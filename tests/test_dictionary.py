@@ -1,0 +1,92 @@
+"""Dictionary parsing, validation with file:line errors, and integrity of the shipped table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from untangle.dictionary import COLUMNS, Dictionary, DictionaryError, Entry, builtin, data_path, load, parse
+
+
+def test_parses_rows_with_defaults_for_missing_evidence() -> None:
+    entries = parse("# comment\nspun\toriginal\nquality league\tnews conference\t\t0.4\nhelium\the\n")
+    assert entries == [
+        Entry("quality league", "news conference", "user", 0.4),
+        Entry("helium", "he", "user", 0.1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("onlyone", "expected 2 to 6 tab-separated fields"),
+        ("Helium\the", "must be lower case"),
+        ("helium\thelium", "are the same"),
+        ("helium\the\tsynonym\t1.5", "prior must be in (0, 1]"),
+        ("helium\the\tsynonym\tlots", "prior must be a number"),
+        ("helium\t\tsynonym", "empty original"),
+    ],
+)
+def test_malformed_rows_are_reported_with_file_and_line(row: str, message: str) -> None:
+    with pytest.raises(DictionaryError) as caught:
+        parse(f"# header\n{row}\n", "mine.tsv")
+    assert str(caught.value).startswith("mine.tsv:2: ")
+    assert message in str(caught.value)
+
+
+def test_duplicates_are_rejected() -> None:
+    with pytest.raises(DictionaryError, match=r"x.tsv:3: duplicate entry 'helium' -> 'he'"):
+        parse("helium\the\nastatine\tat\nhelium\the\n", "x.tsv")
+
+
+def test_load_reports_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(DictionaryError, match="cannot read"):
+        load(tmp_path / "missing.tsv")
+    bad = tmp_path / "bad.tsv"
+    bad.write_bytes(b"helium\the\xff\n")
+    with pytest.raises(DictionaryError, match="not UTF-8"):
+        load(bad)
+
+
+def test_user_entries_override_and_extend() -> None:
+    dictionary = Dictionary([Entry("helium", "he", "synonym", 0.4)])
+    dictionary.add([Entry("helium", "he", "user", 0.9), Entry("due to the fact that", "because", "user", 0.5)])
+    assert dictionary.starting_with("helium") == [Entry("helium", "he", "user", 0.9)]
+    assert "due to the fact that" in dictionary
+    assert dictionary.is_original("because")
+
+
+def _data_lines(name: str) -> list[str]:
+    return [line for line in data_path(name).read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+
+
+def test_builtin_table_is_sorted_unique_and_valid() -> None:
+    lines = _data_lines("substitutions.tsv")
+    assert lines[0] == "\t".join(COLUMNS)
+    rows = lines[1:]
+    assert rows == sorted(rows), "data lines must be sorted for binary search"
+    entries = parse("\n".join(rows), "substitutions.tsv")  # raises on any malformed row or duplicate
+    assert len(entries) > 100_000
+
+
+def test_builtin_has_no_cycles_through_curated_rows() -> None:
+    """A curated original must not itself be rewritten by another curated row (no chains)."""
+    rows = [line.split("\t") for line in _data_lines("substitutions.tsv")[1:]]
+    curated = {(spun, original) for spun, original, relation, *_ in rows if relation == "curated"}
+    spun_forms = {spun for spun, _ in curated}
+    assert not {original for _, original in curated} & spun_forms
+
+
+def test_builtin_lookup_covers_single_words_and_phrases() -> None:
+    dictionary = builtin()
+    assert "at" in {e.original for e in dictionary.starting_with("astatine")}
+    assert any(e.spun == "due to the fact that" and e.original == "because" for e in dictionary.starting_with("due"))
+    assert dictionary.is_original("because")
+    assert dictionary.zipf("astatine") > 0
+
+
+def test_every_original_listed_in_originals_tsv() -> None:
+    originals = {line.split("\t")[0] for line in _data_lines("originals.tsv")}
+    rows = _data_lines("substitutions.tsv")[1:]
+    assert {line.split("\t")[1] for line in rows} == originals

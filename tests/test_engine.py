@@ -1,0 +1,118 @@
+"""Engine behaviour on text written for these tests: spun text is repaired, clean text is not."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import untangle
+from untangle.result import Change, apply_changes
+
+# A spun news paragraph (our own text, spun the way a WordNet spinner does it). It gives the
+# document-level evidence that makes ambiguous words in the test sentences decidable.
+SPUN_CONTEXT = (
+    "The council said connected Monday that it volition effort to unfastened the library successful June. "
+    "Officials told reporters astatine a briefing that the activity was delayed due to the fact that "
+    "immoderate of the funding had to beryllium approved, and that staff person been working astatine night "
+    "truthful the building tin unfastened arsenic soon arsenic possible.\n"
+)
+
+
+def changes_of(text: str) -> list[tuple[str, str]]:
+    return [(c.old, c.new) for c in untangle.restore(text).changes]
+
+
+def test_fix_repairs_unmistakable_artifacts(spun_article: str) -> None:
+    fixed = untangle.fix(spun_article)
+    assert "He told reporters at a" in fixed
+    assert "because some of the" in fixed
+    assert "had to be replaced" in fixed
+    assert "as soon as possible" in fixed
+    assert "astatine" not in fixed and "beryllium" not in fixed
+
+
+def test_clean_article_is_untouched(clean_article: str) -> None:
+    result = untangle.restore(clean_article)
+    assert result.text == clean_article
+    assert result.changes == ()
+    assert result.spun_probability < 0.5
+
+
+def test_spun_article_is_recognised_as_spun(spun_article: str) -> None:
+    result = untangle.restore(spun_article)
+    assert result.spun_probability > 0.99
+    assert result.spin_level > 0.2
+
+
+def test_case_is_carried_to_the_original() -> None:
+    text = SPUN_CONTEXT + "Helium said the plan was ready. ASTATINE LEAST it is done.\n"
+    pairs = changes_of(text)
+    assert ("Helium", "He") in pairs
+
+
+def test_phrase_entries_are_restored_as_one_change() -> None:
+    result = untangle.restore(SPUN_CONTEXT)
+    phrase = [c for c in result.changes if c.old == "due to the fact that"]
+    assert phrase and phrase[0].new == "because"
+
+
+def test_only_changed_words_differ(spun_article: str) -> None:
+    result = untangle.restore(spun_article)
+    assert apply_changes(spun_article, result.changes) == result.text
+    previous_end = 0
+    for change in result.changes:
+        assert spun_article[change.start : change.end] == change.old
+        assert change.start >= previous_end  # disjoint, in order
+        previous_end = change.end
+
+
+def test_changes_are_frozen_values_with_reasons(spun_article: str) -> None:
+    change = untangle.restore(spun_article).changes[0]
+    assert isinstance(change, Change)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        change.new = "x"  # type: ignore[misc]
+    assert 0.0 < change.confidence <= 1.0
+    assert change.old in change.reason or change.old.lower() in change.reason
+    assert change.relation
+
+
+def test_higher_threshold_never_adds_changes(spun_article: str) -> None:
+    loose = untangle.restore(spun_article, threshold=0.5).changes
+    strict = untangle.restore(spun_article, threshold=0.95).changes
+    assert set(strict) <= set(loose)
+    assert all(c.confidence >= 0.95 for c in strict)
+
+
+def test_line_endings_and_spacing_survive_a_repair() -> None:
+    text = SPUN_CONTEXT.replace("\n", "\r\n") + "  \t\r\n"
+    fixed = untangle.fix(text)
+    assert fixed.count("\r\n") == text.count("\r\n")
+    assert fixed.endswith("  \t\r\n")
+    assert "\n" not in fixed.replace("\r\n", "")
+
+
+def test_empty_and_whitespace_input() -> None:
+    assert untangle.fix("") == ""
+    assert untangle.fix(" \n\t") == " \n\t"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_any_unicode_text_is_handled_and_only_words_change(text: str) -> None:
+    result = untangle.restore(text)
+    assert apply_changes(text, result.changes) == result.text
+    for change in result.changes:
+        assert text[change.start : change.end] == change.old
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.sampled_from(["the", "astatine", "helium", "said", "successful", "city", "person", "."]), max_size=40)
+)
+def test_spun_word_soup_never_crashes_and_is_consistent(words: list[str]) -> None:
+    text = " ".join(words)
+    result = untangle.restore(text)
+    assert result.text == apply_changes(text, result.changes)
