@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Quality harness: how well untangle restores spun text and how little it touches clean text.
+
+Sets:
+  dev        ../shared/dev (a real spun article and clean articles), when it exists
+  tuning     our own articles (bench/corpus), spun by bench/spinner.py, used while tuning
+  held-out   our own articles kept out of all tuning (HELD_OUT below), spun the same way
+  clean      our own articles as written: changed words per 10,000
+It prints recall, precision and harmful edits per set, and the time to fix a 5,000-word text.
+This is a benchmark: it prints figures and never fails the build.
+
+Usage: python bench/quality.py [--threshold P] [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "src"))
+
+import untangle  # noqa: E402
+from scoring import changed_words, score  # noqa: E402
+
+CORPUS = BENCH / "corpus"
+SHARED_DEV = ROOT.parent / "shared" / "dev"
+# Kept out of all tuning: look at their figures, never at their individual errors.
+HELD_OUT = {"farm-drought.txt", "football-final.txt", "museum-theft.txt"}
+SEEDS = (1, 2)
+
+
+def row(name: str, recall: float, precision: float, harmful: int, swaps: int, edits: int) -> str:
+    return f"{name:<12} recall {recall:6.3f}  precision {precision:6.3f}  harmful {harmful:3d}  swaps {swaps:4d}  edits {edits:4d}"
+
+
+def dev_set(threshold: float | None) -> list[str]:
+    spun, gold = SHARED_DEV / "milley.spun.txt", SHARED_DEV / "milley.gold.txt"
+    if not spun.exists():
+        return ["dev          (../shared/dev not present: skipped)"]
+    output = BENCH / ".dev-output.txt"
+    output.write_text(untangle.fix(spun.read_text(encoding="utf-8"), threshold=threshold), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(SHARED_DEV / "score.py"), str(spun), str(gold), str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output.unlink()
+    figures = json.loads(done.stdout)
+    lines = [
+        row("dev", figures["recall"], figures["precision"], figures["harmful"], figures["swaps"], figures["edits"])
+    ]
+    edits = words = 0
+    for path in sorted((SHARED_DEV / "clean").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        edits += changed_words(text, untangle.fix(text, threshold=threshold))
+        words += len(text.split())
+    lines.append(f"dev-clean    {edits} changed words in {words} words")
+    return lines
+
+
+def own_pairs(threshold: float | None, show: bool) -> list[str]:
+    from spinner import spin
+
+    lines = []
+    for label, held in (("tuning", False), ("held-out", True)):
+        totals = [0, 0, 0, 0, 0]
+        for path in sorted(CORPUS.glob("*.txt")):
+            if (path.name in HELD_OUT) != held:
+                continue
+            clean = path.read_text(encoding="utf-8")
+            for seed in SEEDS:
+                spun = spin(clean, seed)
+                output = untangle.fix(spun, threshold=threshold)
+                result = score(spun, clean, output)
+                for index, value in enumerate(
+                    (result.swaps, result.restored, result.edits, result.correct, result.harmful)
+                ):
+                    totals[index] += value
+                if show and not held:
+                    print(f"--- {path.name} seed {seed}: recall {result.recall:.3f} precision {result.precision:.3f}")
+        swaps, restored, edits, correct, harmful = totals
+        lines.append(row(label, restored / max(swaps, 1), correct / max(edits, 1), harmful, swaps, edits))
+    return lines
+
+
+def clean_text(threshold: float | None) -> list[str]:
+    edits = words = 0
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        edits += changed_words(text, untangle.fix(text, threshold=threshold))
+        words += len(text.split())
+    return [f"clean        {edits} changed words in {words} words = {edits / words * 10_000:.1f} per 10,000"]
+
+
+def timing(threshold: float | None) -> list[str]:
+    from spinner import spin
+
+    texts = [spin(path.read_text(encoding="utf-8"), 3) for path in sorted(CORPUS.glob("*.txt"))]
+    text = "\n".join(texts)
+    while len(text.split()) < 5000:
+        text += "\n" + text
+    words = text.split()
+    text = " ".join(words[:5000])
+    start = time.perf_counter()
+    untangle.fix(text, threshold=threshold)
+    return [f"speed        5,000 spun words fixed in {time.perf_counter() - start:.2f} s (models already loaded)"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--show", action="store_true", help="per-article figures for the tuning set")
+    args = parser.parse_args()
+    untangle.fix("warm up the models")
+    for line in (
+        dev_set(args.threshold)
+        + own_pairs(args.threshold, args.show)
+        + clean_text(args.threshold)
+        + timing(args.threshold)
+    ):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
