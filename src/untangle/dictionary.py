@@ -38,6 +38,10 @@ class Entry:
     def spun_words(self) -> tuple[str, ...]:
         return tuple(self.spun.split(" "))
 
+    @property
+    def original_words(self) -> tuple[str, ...]:
+        return tuple(self.original.split(" "))
+
 
 class Dictionary:
     """Entries indexed by the first word of their spun form, for lookup while scanning text.
@@ -88,9 +92,10 @@ class Dictionary:
         found = self._parsed.get(word)
         if found is None:
             found = self._parse_rows(word)
-            added = self._added.get(word, [])
-            overridden = {(e.spun, e.original) for e in added}
-            found = [e for e in found if (e.spun, e.original) not in overridden] + added
+            added = self._added.get(word)
+            if added:
+                overridden = {(e.spun, e.original) for e in added}
+                found = [e for e in found if (e.spun, e.original) not in overridden] + added
             self._parsed[word] = found
         return found
 

@@ -31,7 +31,8 @@ from untangle.tokenizer import Case, Token, apply_case, tokenize
 
 DEFAULT_THRESHOLD = 0.7  # posterior a change needs: precision over recall (a wrong edit is worse)
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
-EM_ITERATIONS = 4
+EM_ITERATIONS = 3  # position-by-position passes that fit the document's parameters
+NEGLIGIBLE = 1e-3  # a paragraph less likely spun than this is not decoded further
 # Spin level of a spun text before its own evidence is in: a WordNet spinner changes about a
 # quarter of all words, most of them words it has a replacement for (field notes).
 PRIOR_SPIN = 0.3
@@ -50,7 +51,10 @@ PRIOR_DOCUMENT_SPUN = 0.2  # before reading it, a document is more likely clean 
 PARAGRAPH_SPUN_IF_DOCUMENT_SPUN = 0.95
 PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN = 0.05
 PI_PSEUDO_COUNT = 1.0  # weight of the dictionary prior against a document's own evidence
-MAX_CANDIDATES = 4  # candidate originals kept per position after a local pre-score
+REVERSE_PRESELECT = 12  # originals per spun word worth a language model look-up, by reverse prior
+LN10 = math.log(10)
+PRESELECT = 6  # candidates per position scored by the language model in the lattice at most
+MAX_CANDIDATES = 4  # candidate originals decoded per position, best by local score
 HOPELESS = -12.0  # local log-odds below which a candidate is not worth decoding
 MAX_SPIN = 0.95  # a spin level of 1 would make every written word impossible
 # Weight of "spun, from an original the dictionary does not list" against a listed original's
@@ -90,8 +94,14 @@ class _SpinLevels:
         self.levels = levels or {}
 
     def of(self, word: Word, zipf: float) -> float:
-        key = (word.word_class, zipf_bin(zipf))
-        return self.levels.get(key) or self._bounded(key, PRIOR_SPIN_BY_CLASS[word.word_class])
+        return self.at((word.word_class, zipf_bin(zipf)))
+
+    def at(self, key: tuple[str, int]) -> float:
+        """The level for a (word class, frequency band) key."""
+        level = self.levels.get(key)
+        if level is None:
+            level = self.levels[key] = self._bounded(key, PRIOR_SPIN_BY_CLASS[key[0]])
+        return level
 
     @staticmethod
     def _bounded(key: tuple[str, int], level: float) -> float:
@@ -143,6 +153,10 @@ class _Sentence:
     words: list[Word]
     candidates: list[list[tuple[int, Entry]]]
     written_score: float = 0.0  # ln P_LM(the sentence as written)
+    # Preselected candidates per position: (context gain, length, entry, original words, level key).
+    options: list[list[tuple]] | None = None
+    keys: list[tuple[str, int] | None] = field(default_factory=list)  # level key of each written word
+    memo: dict = field(default_factory=dict)  # language model scores reused between EM iterations
     posteriors: dict[Arc, float] = field(default_factory=dict)  # given that its paragraph is spun
     log_total: float = 0.0  # ln P(sentence | spun)
 
@@ -173,11 +187,17 @@ class Restorer:
         levels, table = _SpinLevels(), _SubstitutionTable()
         spun_paragraph: dict[int, float] = {}
         document_spun = PRIOR_DOCUMENT_SPUN
-        for _ in range(EM_ITERATIONS):
+        for iteration in range(EM_ITERATIONS + 1):
+            joint = iteration == EM_ITERATIONS  # the last pass decodes whole sentences jointly
             for sentence in work:
-                sentence.posteriors, sentence.log_total = self._decode(sentence, levels, table)
+                if joint and spun_paragraph.get(sentence.paragraph, 1.0) < NEGLIGIBLE:
+                    continue  # a clean paragraph: nothing in it will change
+                sentence.posteriors, sentence.log_total = self._decode(sentence, levels, table, joint)
             document_spun, spun_paragraph = self._spun_paragraphs(work)
-            levels, table = self._maximise(work, spun_paragraph)
+            if max(spun_paragraph.values(), default=0.0) < NEGLIGIBLE:
+                break  # the whole text is clean
+            if not joint:
+                levels, table = self._maximise(work, spun_paragraph)
         changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
         eligible = sum(1 for s in work for c in s.candidates if c)
         spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
@@ -190,9 +210,10 @@ class Restorer:
             here = []
             if word.token.text.isalpha() or "-" in word.token.text:
                 for entry in self.dictionary.starting_with(word.lower):
-                    length = len(entry.spun_words)
-                    if length == 1 or self._phrase_matches(words, position, entry.spun_words):
-                        here.append((length, entry))
+                    if " " not in entry.spun:
+                        here.append((1, entry))
+                    elif self._phrase_matches(words, position, entry.spun_words):
+                        here.append((len(entry.spun_words), entry))
             found.append(here)
         return found
 
@@ -209,29 +230,110 @@ class Restorer:
         return True
 
     def _decode(
-        self, sentence: _Sentence, levels: _SpinLevels, table: _SubstitutionTable
+        self, sentence: _Sentence, levels: _SpinLevels, table: _SubstitutionTable, joint: bool
     ) -> tuple[dict[Arc, float], float]:
-        """Posteriors of every reading of the sentence, given that its paragraph is spun."""
-        previous = {(arc.start, arc.payload): p for arc, p in sentence.posteriors.items()}
-        words = sentence.words
-        zipf = self.dictionary.zipf
+        """Posteriors of the sentence's readings given that its paragraph is spun, and ln P(sentence | spun).
+
+        `joint` decodes the whole lattice with the trigram model (forward-backward). Otherwise
+        each position is scored on its own between its written neighbours: a cheap
+        approximation that is good enough to estimate the document's parameters in EM.
+        """
+        arcs_from, gains = self._arcs(sentence, levels, table)
+        if joint:
+            return arc_posteriors(arcs_from, self.model, sentence.memo)
+        posteriors: dict[Arc, float] = {}
+        log_total = sentence.written_score
+        for arcs in arcs_from:
+            if len(arcs) == 1:
+                log_total += arcs[0].emission
+                posteriors[arcs[0]] = 1.0
+                continue
+            logits = [gains[id(arc)] + arc.emission for arc in arcs]
+            top = max(logits)
+            norm = top + math.log(sum(math.exp(logit - top) for logit in logits))
+            log_total += norm
+            for arc, logit in zip(arcs, logits, strict=True):
+                posteriors[arc] = math.exp(logit - norm)
+        return posteriors, log_total
+
+    def _arcs(
+        self, sentence: _Sentence, levels: _SpinLevels, table: _SubstitutionTable
+    ) -> tuple[list[list[Arc]], dict[int, float]]:
+        """The lattice: per position the written word, the best candidates and "unknown origin".
+
+        Also returns each arc's context gain over the written word (keyed by id), for the
+        position-by-position approximation.
+        """
+        if sentence.options is None:
+            sentence.options = self._preselect(sentence)
+            zipf = self.dictionary.zipf
+            sentence.keys = [
+                (word.word_class, zipf_bin(zipf(word.lower))) if self.dictionary.is_original(word.lower) else None
+                for word in sentence.words
+            ]
+        previous = {(arc.start, id(arc.payload)): p for arc, p in sentence.posteriors.items() if arc.payload}
         arcs_from: list[list[Arc]] = []
-        for position, word in enumerate(words):
-            original = self.dictionary.is_original(word.lower)
-            stay = math.log1p(-levels.of(word, zipf(word.lower))) if original else 0.0
+        gains: dict[int, float] = {}
+        log = math.log
+        for position, word in enumerate(sentence.words):
+            stay_key = sentence.keys[position]
+            stay = math.log1p(-levels.at(stay_key)) if stay_key else 0.0
             keep = Arc(position, position + 1, (word.lower,), stay)
+            gains[id(keep)] = 0.0
+            options = sentence.options[position]
+            if not options:
+                arcs_from.append([keep])
+                continue
             scored = []
-            for length, entry in sentence.candidates[position]:
-                chance = table.chance(entry, previous.get((position, entry), 0.0))
-                emission = math.log(levels.of(word, entry.original_zipf)) + math.log(chance)
-                arc = Arc(position, position + length, tuple(entry.original.split(" ")), emission, entry)
-                scored.append((self._local_gain(words, position, arc, keep), arc))
+            for context_gain, length, entry, original_words, key in options:
+                chance = table.chance(entry, previous.get((position, id(entry)), 0.0))
+                emission = log(levels.at(key)) + log(chance)
+                arc = Arc(position, position + length, original_words, emission, entry)
+                gains[id(arc)] = context_gain
+                scored.append((context_gain + emission - stay, arc))
             scored.sort(key=lambda pair: -pair[0])
             arcs = [keep] + [arc for gain, arc in scored[:MAX_CANDIDATES] if gain > HOPELESS]
             if len(arcs) > 1:
-                arcs.append(self._unknown_origin(arcs[1], levels.of(word, arcs[1].payload.original_zipf)))
+                best = arcs[1]
+                spin = levels.at((word.word_class, zipf_bin(best.payload.original_zipf)))
+                unknown = self._unknown_origin(best, spin)
+                gains[id(unknown)] = gains[id(best)]
+                arcs.append(unknown)
             arcs_from.append(arcs)
-        return arc_posteriors(arcs_from, self.model)
+        return arcs_from, gains
+
+    def _preselect(self, sentence: _Sentence) -> list[list[tuple]]:
+        """Per position, the candidates worth decoding, with their context gain over the written word.
+
+        The gain (how much better the candidate reads than the written word between the written
+        neighbours) does not change between EM iterations, so it is computed once; candidates
+        whose gain plus prior is hopeless are dropped here. Before any language model call, a
+        spun word's originals are ranked by P(original) * P(spun | original) and only the likeliest
+        are scored: a word such as "on" is a WordNet relative of dozens of rarer words.
+        """
+        words = sentence.words
+        lowered = [w.lower for w in words]
+        options = []
+        for position, candidates in enumerate(sentence.candidates):
+            if len(candidates) > REVERSE_PRESELECT:
+                candidates = sorted(
+                    candidates, key=lambda item: -(math.log(item[1].prior) + item[1].original_zipf * LN10)
+                )
+                candidates = candidates[:REVERSE_PRESELECT]
+            here = []
+            left = tuple(reversed(lowered[max(0, position - 2) : position]))
+            written: dict[int, float] = {}
+            for length, entry in candidates:
+                right = lowered[position + length : position + length + 2]
+                if length not in written:
+                    written[length] = self._window(left, lowered[position : position + length], right)
+                original_words = entry.original_words
+                gain = self._window(left, original_words, right) - written[length]
+                key = (words[position].word_class, zipf_bin(entry.original_zipf))
+                here.append((gain, length, entry, original_words, key))
+            here.sort(key=lambda item: -(item[0] + math.log(item[2].prior)))
+            options.append(here[:PRESELECT])
+        return options
 
     @staticmethod
     def _unknown_origin(best: Arc, spin: float) -> Arc:
@@ -241,13 +343,6 @@ class Restorer:
         candidate wins only where the spinner would likely have chosen this spun form for it.
         """
         return Arc(best.start, best.end, best.words, math.log(spin * UNKNOWN_ORIGIN_SHARE), UNKNOWN)
-
-    def _local_gain(self, words: list[Word], position: int, arc: Arc, keep: Arc) -> float:
-        """Log-odds of `arc` against the word as written, with the written neighbours as context."""
-        left = tuple(w.lower for w in reversed(words[max(0, position - 2) : position]))
-        right = [w.lower for w in words[arc.end : arc.end + 2]]
-        written = tuple(w.lower for w in words[position : arc.end])
-        return self._window(left, arc.words, right) + arc.emission - self._window(left, written, right) - keep.emission
 
     def _window(self, left: tuple[str, ...], middle: Iterable[str], right: list[str]) -> float:
         state = left or ("<s>",)

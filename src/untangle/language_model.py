@@ -17,6 +17,7 @@ OOV_SENTINEL = -100_000_000  # pocketsphinx returns about -5.4e8 for unknown wor
 MIN_ZIPF = 1.0  # wordfreq lists nothing rarer than about 1e-8 (Zipf 1)
 SENTENCE_START = "<s>"
 SENTENCE_END = "</s>"
+CACHE_LIMIT = 2_000_000  # scores kept between calls; about 300 MB at the limit
 
 History = tuple[str, ...]  # most recent word first, at most two
 
@@ -30,20 +31,19 @@ class LanguageModel:
         path = pocketsphinx.get_model_path("en-us/en-us.lm.bin")
         self._model = pocketsphinx.NGramModel.readfile(path)
         self._zipf = zipf or (lambda word: 0.0)
-        self._cache: dict[tuple[str, str, str], float] = {}
+        self._cache: dict[tuple[str, History], float] = {}
 
     def logprob(self, word: str, history: History) -> float:
         """ln P(word | history); `history` holds the previous words, most recent first."""
-        key = (word, history[0] if history else "", history[1] if len(history) > 1 else "")
+        key = (word, history)
         cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        raw = self._model.prob([word, *history])
-        score = self.unigram_logprob(word) if raw <= OOV_SENTINEL else raw * LN_BASE
-        if len(self._cache) > 2_000_000:
-            self._cache.clear()
-        self._cache[key] = score
-        return score
+        if cached is None:
+            raw = self._model.prob([word, *history[:2]])
+            cached = self.unigram_logprob(word) if raw <= OOV_SENTINEL else raw * LN_BASE
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = cached
+        return cached
 
     def in_vocabulary(self, word: str) -> bool:
         """True if the trigram model knows `word`."""

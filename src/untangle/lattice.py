@@ -16,13 +16,14 @@ from typing import Protocol
 from untangle.language_model import SENTENCE_END, SENTENCE_START, History
 
 State = History  # the last two words emitted, most recent first
+BEAM = 14.0  # forward states this far (in nats) below the best at a node are dropped
 
 
 class Scorer(Protocol):
     def logprob(self, word: str, history: History) -> float: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Arc:
     """A reading of positions [start, end): the words it emits and ln P(observed | reading)."""
 
@@ -34,58 +35,72 @@ class Arc:
 
 
 def _logaddexp(a: float, b: float) -> float:
-    if a == -math.inf:
-        return b
+    if a < b:
+        a, b = b, a
     if b == -math.inf:
         return a
-    if a > b:
-        return a + math.log1p(math.exp(b - a))
-    return b + math.log1p(math.exp(a - b))
+    return a + math.log1p(math.exp(b - a))
 
 
-def _advance(model: Scorer, state: State, words: tuple[str, ...]) -> tuple[State, float]:
-    """Emit `words` after `state`; return the new state and the summed log probability."""
-    total = 0.0
-    for word in words:
-        total += model.logprob(word, state)
-        state = (word, state[0]) if state else (word,)
-    return state, total
-
-
-def arc_posteriors(arcs_from: Sequence[Sequence[Arc]], model: Scorer) -> tuple[dict[Arc, float], float]:
+def arc_posteriors(
+    arcs_from: Sequence[Sequence[Arc]], model: Scorer, memo: dict[tuple[str, State], float] | None = None
+) -> tuple[dict[Arc, float], float]:
     """Posterior probability of each arc, and ln of the total probability of the lattice.
 
     Arcs are grouped by start position (0..n-1); position i needs an arc from i (the word as
-    written), so every position is reachable.
+    written), so every position is reachable. Arcs compare by identity. `memo` caches language
+    model scores between calls on the same sentence (EM decodes each sentence several times).
     """
+    memo = {} if memo is None else memo
+    model_logprob = model.logprob
+
+    def logprob(word: str, state: State) -> float:
+        key = (word, state)
+        value = memo.get(key)
+        if value is None:
+            value = memo[key] = model_logprob(word, state)
+        return value
+
     n = len(arcs_from)
-    start: State = (SENTENCE_START,)
     alpha: list[dict[State, float]] = [{} for _ in range(n + 1)]
-    alpha[0][start] = 0.0
-    steps: dict[tuple[int, State, int], tuple[State, float]] = {}
+    alpha[0][(SENTENCE_START,)] = 0.0
+    steps: list[list[tuple[State, Arc, State, float]]] = [[] for _ in range(n)]
     for i in range(n):
-        for state, score in alpha[i].items():
-            for k, arc in enumerate(arcs_from[i]):
-                new_state, logp = _advance(model, state, arc.words)
-                steps[(i, state, k)] = (new_state, logp)
+        here = alpha[i]
+        if not here:
+            continue
+        floor = max(here.values()) - BEAM
+        for state, score in here.items():
+            if score < floor:
+                continue
+            for arc in arcs_from[i]:
+                logp = 0.0
+                new_state = state
+                for word in arc.words:
+                    logp += logprob(word, new_state)
+                    new_state = (word, new_state[0])
+                steps[i].append((state, arc, new_state, logp))
                 target = alpha[arc.end]
-                target[new_state] = _logaddexp(target.get(new_state, -math.inf), score + logp + arc.emission)
+                value = score + logp + arc.emission
+                old = target.get(new_state)
+                target[new_state] = value if old is None else _logaddexp(old, value)
     beta: list[dict[State, float]] = [{} for _ in range(n + 1)]
-    for state in alpha[n]:
-        beta[n][state] = model.logprob(SENTENCE_END, state)
     total = -math.inf
     for state, score in alpha[n].items():
-        total = _logaddexp(total, score + beta[n][state])
+        end = logprob(SENTENCE_END, state)
+        beta[n][state] = end
+        total = _logaddexp(total, score + end)
     posterior: dict[Arc, float] = {}
     for i in range(n - 1, -1, -1):
-        for state in alpha[i]:
-            acc = -math.inf
-            for k, arc in enumerate(arcs_from[i]):
-                new_state, logp = steps[(i, state, k)]
-                after = beta[arc.end].get(new_state, -math.inf)
-                through = logp + arc.emission + after
-                acc = _logaddexp(acc, through)
-                share = math.exp(alpha[i][state] + through - total) if total > -math.inf else 0.0
-                posterior[arc] = posterior.get(arc, 0.0) + share
-            beta[i][state] = acc
+        acc: dict[State, float] = {}
+        for state, arc, new_state, logp in steps[i]:
+            after = beta[arc.end].get(new_state)
+            if after is None:
+                continue
+            through = logp + arc.emission + after
+            old = acc.get(state)
+            acc[state] = through if old is None else _logaddexp(old, through)
+            share = math.exp(alpha[i][state] + through - total)
+            posterior[arc] = posterior.get(arc, 0.0) + share
+        beta[i] = acc
     return posterior, total
