@@ -26,8 +26,9 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "src"))
 
-import untangle  # noqa: E402
 from scoring import changed_words, score  # noqa: E402
+
+import untangle  # noqa: E402
 
 CORPUS = BENCH / "corpus"
 SHARED_DEV = ROOT.parent / "shared" / "dev"
@@ -37,7 +38,8 @@ SEEDS = (1, 2)
 
 
 def row(name: str, recall: float, precision: float, harmful: int, swaps: int, edits: int) -> str:
-    return f"{name:<12} recall {recall:6.3f}  precision {precision:6.3f}  harmful {harmful:3d}  swaps {swaps:4d}  edits {edits:4d}"
+    figures = f"recall {recall:6.3f}  precision {precision:6.3f}  harmful {harmful:3d}"
+    return f"{name:<12} {figures}  swaps {swaps:4d}  edits {edits:4d}"
 
 
 def dev_set(threshold: float | None) -> list[str]:

@@ -31,7 +31,27 @@ from wordfreq import zipf_frequency
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from wordnet import WordNet  # noqa: E402
 
-NEVER = frozenset("the a an of to and it not by but said its this that with for from".split())
+NEVER = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "and",
+        "it",
+        "not",
+        "by",
+        "but",
+        "said",
+        "its",
+        "this",
+        "that",
+        "with",
+        "for",
+        "from",
+    ]
+)
 OUTSIDE_WORDNET = {
     "because": "due to the fact that",
     "when": "erstwhile",

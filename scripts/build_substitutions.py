@@ -39,6 +39,10 @@ MIN_ORIGINAL_ZIPF = 3.0
 RELATION_WEIGHT = {"synonym": 1.0, "similar": 0.5, "hypernym": 0.5}
 POINTER_RELATION = {"&": "similar", "@": "hypernym", "@i": "hypernym"}
 SENSE_DECAY = 0.6
+# Spinners sometimes go two steps (try -> attempt -> effort). Two-step relatives are listed for
+# the commonest originals only, each weighted by both steps' weights times CHAIN_WEIGHT.
+CHAIN_MIN_ZIPF = 5.0
+CHAIN_WEIGHT = 0.15
 # Candidates whose normalised prior falls below this are too unlikely to be worth a lookup.
 MIN_PRIOR = 0.002
 HEADER = """\
@@ -48,7 +52,7 @@ HEADER = """\
 # Columns (tab-separated):
 #   spun       the word or phrase as it appears in spun text (lower case, words separated by a space)
 #   original   what the spinner replaced (lower case)
-#   relation   how WordNet links them: synonym, similar, hypernym (or curated for hand-added rows)
+#   relation   how WordNet links them: synonym, similar, hypernym, chain (two steps), or curated
 #   prior      P(spinner writes `spun` | it replaces `original`), over all of original's relatives
 #   spun_zipf  wordfreq Zipf frequency of the spun form (0 when unknown)
 #   original_zipf  wordfreq Zipf frequency of the original
@@ -114,22 +118,40 @@ def relatives(wordnet: WordNet, lemma: str) -> dict[str, tuple[str, float]]:
     return weights
 
 
+def _normalised(weights: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]]:
+    total = sum(weight for _, weight in weights.values())
+    return {word: (relation, weight / total) for word, (relation, weight) in weights.items()} if total else {}
+
+
 def generated_rows(wordnet: WordNet) -> dict[tuple[str, str], tuple[str, float]]:
     """(spun, original) -> (relation, prior) for every common original and its relatives."""
     rows: dict[tuple[str, str], tuple[str, float]] = {}
     for original in top_n_list("en", 100_000):
         if not is_plain_word(original) or zipf_frequency(original, "en") < MIN_ORIGINAL_ZIPF:
             continue
+        chains = zipf_frequency(original, "en") >= CHAIN_MIN_ZIPF
         candidates: dict[str, tuple[str, float]] = {}
+        chained: dict[str, tuple[str, float]] = {}
         for lemma, tag in lemmas_of(original).items():
-            for relative, (relation, weight) in relatives(wordnet, lemma).items():
+            first_step = relatives(wordnet, lemma)
+            for relative, (relation, weight) in first_step.items():
                 spun = inflect(relative, tag)
-                usable = spun and spun != original and is_plain_word(spun)
-                if usable and weight > candidates.get(spun, ("", 0.0))[1]:
+                if spun and spun != original and is_plain_word(spun) and weight > candidates.get(spun, ("", 0))[1]:
                     candidates[spun] = (relation, weight)
-        total = sum(weight for _, weight in candidates.values())
-        for spun, (relation, weight) in candidates.items():
-            prior = weight / total
+            if not chains:
+                continue
+            for relative, (_, share) in _normalised(first_step).items():
+                for further, (_, second) in _normalised(relatives(wordnet, relative)).items():
+                    spun = inflect(further, tag)
+                    weight = CHAIN_WEIGHT * share * second
+                    if spun and spun != original and is_plain_word(spun) and weight > chained.get(spun, ("", 0))[1]:
+                        chained[spun] = ("chain", weight)
+        # One-step relatives share the prior mass; two-step ones get a small extra share of their own.
+        found = _normalised(candidates)
+        for spun, (relation, weight) in chained.items():
+            if spun not in found:
+                found[spun] = (relation, weight)
+        for spun, (relation, prior) in found.items():
             if prior >= MIN_PRIOR:
                 rows[(spun, original)] = (relation, prior)
     return rows

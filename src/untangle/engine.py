@@ -32,6 +32,10 @@ from untangle.tokenizer import Case, Token, apply_case, tokenize
 DEFAULT_THRESHOLD = 0.7  # posterior a change needs: precision over recall (a wrong edit is worse)
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
 EM_ITERATIONS = 3  # position-by-position passes that fit the document's parameters
+# A trigram model is overconfident about a single word ("where helium collects" vs "where he
+# collects" differ a millionfold), so no one word may say more than this (in nats) about whether
+# its paragraph was spun; a spun paragraph shows many artifacts, a clean one at most a few.
+MAX_WORD_EVIDENCE = 3.0
 NEGLIGIBLE = 1e-3  # a paragraph less likely spun than this is not decoded further
 # Spin level of a spun text before its own evidence is in: a WordNet spinner changes about a
 # quarter of all words, most of them words it has a replacement for (field notes).
@@ -49,7 +53,7 @@ PRIOR_DOCUMENT_SPUN = 0.2  # before reading it, a document is more likely clean 
 # A paragraph of a spun document is almost surely spun; one of a clean document rarely is
 # (a quoted spun passage). These set each paragraph's prior from its document's posterior.
 PARAGRAPH_SPUN_IF_DOCUMENT_SPUN = 0.95
-PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN = 0.05
+PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN = 0.002
 PI_PSEUDO_COUNT = 1.0  # weight of the dictionary prior against a document's own evidence
 REVERSE_PRESELECT = 12  # originals per spun word worth a language model look-up, by reverse prior
 LN10 = math.log(10)
@@ -193,7 +197,8 @@ class Restorer:
                 if joint and spun_paragraph.get(sentence.paragraph, 1.0) < NEGLIGIBLE:
                     continue  # a clean paragraph: nothing in it will change
                 sentence.posteriors, sentence.log_total = self._decode(sentence, levels, table, joint)
-            document_spun, spun_paragraph = self._spun_paragraphs(work)
+            if not joint:  # the decision clean/spun uses the capped per-word evidence
+                document_spun, spun_paragraph = self._spun_paragraphs(work)
             if max(spun_paragraph.values(), default=0.0) < NEGLIGIBLE:
                 break  # the whole text is clean
             if not joint:
@@ -251,7 +256,7 @@ class Restorer:
             logits = [gains[id(arc)] + arc.emission for arc in arcs]
             top = max(logits)
             norm = top + math.log(sum(math.exp(logit - top) for logit in logits))
-            log_total += norm
+            log_total += min(norm, MAX_WORD_EVIDENCE)
             for arc, logit in zip(arcs, logits, strict=True):
                 posteriors[arc] = math.exp(logit - norm)
         return posteriors, log_total
