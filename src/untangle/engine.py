@@ -54,6 +54,11 @@ PRIOR_DOCUMENT_SPUN = 0.2  # before reading it, a document is more likely clean 
 # (a quoted spun passage). These set each paragraph's prior from its document's posterior.
 PARAGRAPH_SPUN_IF_DOCUMENT_SPUN = 0.95
 PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN = 0.002
+# A word that untangle's model says the spinner replaces may still appear as written now and
+# then (a path the spinner skips); and words are bursty, so a text uses a word less evenly than
+# its overall frequency suggests. These temper the plain-count evidence above.
+LEAK = 0.05
+BURSTINESS = 0.5
 PI_PSEUDO_COUNT = 1.0  # weight of the dictionary prior against a document's own evidence
 REVERSE_PRESELECT = 12  # originals per spun word worth a language model look-up, by reverse prior
 LN10 = math.log(10)
@@ -125,11 +130,15 @@ class _SpinLevels:
 
 
 class _SubstitutionTable:
-    """The document's own estimate of pi(o -> s): the dictionary prior updated by the evidence.
+    """What this document says about its spinner: which words it replaces, and with what.
 
-    A spinner rewrites a word type the same way throughout a text, so occurrences pool their
-    evidence; each occurrence is scored leaving its own previous posterior out, so an occurrence
-    cannot vouch for itself, and an original seen untouched in the text counts against it.
+    pi(o -> s): a spinner rewrites a word type the same way throughout a text, so occurrences
+    pool their evidence; each occurrence is scored leaving its own previous posterior out, so an
+    occurrence cannot vouch for itself.
+    P(o is replaced): a word the spinner replaces leaves no plain occurrence of itself behind,
+    while a word it leaves alone shows up about as often as English uses it. So a common word
+    that never appears as written in spun paragraphs is likely replaced ("last" missing while
+    "past" is everywhere), and one that does appear is not.
     """
 
     def __init__(
@@ -137,17 +146,30 @@ class _SubstitutionTable:
         pair_counts: dict[tuple[str, str], float] | None = None,
         original_counts: dict[str, float] | None = None,
         kept_as_written: dict[str, float] | None = None,
+        spun_words: float = 0.0,
     ) -> None:
         self.pair_counts = pair_counts or {}
         self.original_counts = original_counts or {}
         self.kept_as_written = kept_as_written or {}
+        self.spun_words = spun_words  # plain words in spun paragraphs (expected count)
+        self._evidence: dict[str, float] = {}
 
     def chance(self, entry: Entry, own_share: float) -> float:
         """pi(entry.original -> entry.spun), excluding `own_share` of evidence from this occurrence."""
         pair = self.pair_counts.get((entry.original, entry.spun), 0.0) - own_share
         total = self.original_counts.get(entry.original, 0.0) - own_share
-        kept = self.kept_as_written.get(entry.original, 0.0)
-        return (max(pair, 0.0) + PI_PSEUDO_COUNT * entry.prior) / (max(total, 0.0) + kept + PI_PSEUDO_COUNT)
+        return (max(pair, 0.0) + PI_PSEUDO_COUNT * entry.prior) / (max(total, 0.0) + PI_PSEUDO_COUNT)
+
+    def replaced(self, entry: Entry, level: float) -> float:
+        """P(the spinner replaces entry.original in this text), from the level and its plain count."""
+        evidence = self._evidence.get(entry.original)
+        if evidence is None:
+            expected = self.spun_words * 10 ** (entry.original_zipf - 9.0) * BURSTINESS
+            kept = self.kept_as_written.get(entry.original, 0.0)
+            if_replaced = kept * math.log(LEAK)
+            if_not = -expected + (kept * math.log(expected) - math.lgamma(kept + 1) if expected > 0 else 0.0)
+            evidence = self._evidence[entry.original] = if_replaced - if_not
+        return min(max(_sigmoid(_logit(level) + evidence), 1e-9), MAX_SPIN)
 
 
 @dataclass
@@ -292,7 +314,7 @@ class Restorer:
             scored = []
             for context_gain, length, entry, original_words, key in options:
                 chance = table.chance(entry, previous.get((position, id(entry)), 0.0))
-                emission = log(levels.at(key)) + log(chance)
+                emission = log(table.replaced(entry, levels.at(key))) + log(chance)
                 arc = Arc(position, position + length, original_words, emission, entry)
                 gains[id(arc)] = context_gain
                 scored.append((context_gain + emission - stay, arc))
@@ -377,6 +399,7 @@ class Restorer:
         kept_as_written: dict[str, float] = defaultdict(float)
         pair_counts: dict[tuple[str, str], float] = defaultdict(float)
         original_counts: dict[str, float] = defaultdict(float)
+        spun_words = 0.0
         for sentence in work:
             weight = spun_paragraph.get(sentence.paragraph, 0.0)
             words = sentence.words
@@ -398,11 +421,14 @@ class Restorer:
                 seen[(word.word_class, band)] += weight * probability
             for word, share in zip(words, keep_share, strict=True):
                 share = max(share, 0.0)
+                if word.word_class == BARE:
+                    spun_words += weight
                 if self.dictionary.is_original(word.lower):
                     seen[(word.word_class, zipf_bin(zipf(word.lower)))] += weight * share
                     if word.word_class == BARE:
-                        kept_as_written[word.lower] += share
-        return _SpinLevels.estimate(swapped, seen), _SubstitutionTable(pair_counts, original_counts, kept_as_written)
+                        kept_as_written[word.lower] += weight * share
+        table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words)
+        return _SpinLevels.estimate(swapped, seen), table
 
     def _decide(
         self, tokens: list[Token], work: list[_Sentence], spun_paragraph: dict[int, float], threshold: float
