@@ -38,7 +38,7 @@ MIN_ORIGINAL_ZIPF = 3.0
 # word's first sense, less often an adjective-cluster head or a hypernym, rarely a late sense.
 RELATION_WEIGHT = {"synonym": 1.0, "similar": 0.5, "hypernym": 0.5}
 POINTER_RELATION = {"&": "similar", "@": "hypernym", "@i": "hypernym"}
-SENSE_DECAY = 0.6
+SENSE_DECAY = 0.4
 # Spinners sometimes go two steps (try -> attempt -> effort). Two-step relatives are listed for
 # the commonest originals only, each weighted by both steps' weights times CHAIN_WEIGHT.
 CHAIN_MIN_ZIPF = 5.0

@@ -29,7 +29,7 @@ from untangle.result import Change, Result, apply_changes
 from untangle.segment import ATTACHED, BARE, CAPITALISED, Word, sentences
 from untangle.tokenizer import Case, Token, apply_case, tokenize
 
-DEFAULT_THRESHOLD = 0.7  # posterior a change needs: precision over recall (a wrong edit is worse)
+DEFAULT_THRESHOLD = 0.8  # posterior a change needs: precision over recall (a wrong edit is worse)
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
 EM_ITERATIONS = 3  # position-by-position passes that fit the document's parameters
 # A trigram model is overconfident about a single word ("where helium collects" vs "where he
@@ -62,6 +62,7 @@ BURSTINESS = 0.5
 PI_PSEUDO_COUNT = 1.0  # weight of the dictionary prior against a document's own evidence
 REVERSE_PRESELECT = 12  # originals per spun word worth a language model look-up, by reverse prior
 LN10 = math.log(10)
+RIGHT_ALTERNATIVES = 2  # restored readings of the next word tried as right context
 PRESELECT = 6  # candidates per position scored by the language model in the lattice at most
 MAX_CANDIDATES = 4  # candidate originals decoded per position, best by local score
 HOPELESS = -12.0  # local log-odds below which a candidate is not worth decoding
@@ -340,27 +341,48 @@ class Restorer:
         """
         words = sentence.words
         lowered = [w.lower for w in words]
+        ranked = [self._by_reverse_prior(candidates) for candidates in sentence.candidates]
         options = []
-        for position, candidates in enumerate(sentence.candidates):
-            if len(candidates) > REVERSE_PRESELECT:
-                candidates = sorted(
-                    candidates, key=lambda item: -(math.log(item[1].prior) + item[1].original_zipf * LN10)
-                )
-                candidates = candidates[:REVERSE_PRESELECT]
+        for position, candidates in enumerate(ranked):
             here = []
             left = tuple(reversed(lowered[max(0, position - 2) : position]))
             written: dict[int, float] = {}
+            rights: dict[int, list[list[str]]] = {}
             for length, entry in candidates:
-                right = lowered[position + length : position + length + 2]
-                if length not in written:
-                    written[length] = self._window(left, lowered[position : position + length], right)
+                if length not in rights:
+                    rights[length] = self._right_contexts(lowered, ranked, position + length)
+                    written[length] = max(
+                        self._window(left, lowered[position : position + length], right) for right in rights[length]
+                    )
                 original_words = entry.original_words
-                gain = self._window(left, original_words, right) - written[length]
+                fit = max(self._window(left, original_words, right) for right in rights[length])
                 key = (words[position].word_class, zipf_bin(entry.original_zipf))
-                here.append((gain, length, entry, original_words, key))
+                here.append((fit - written[length], length, entry, original_words, key))
             here.sort(key=lambda item: -(item[0] + math.log(item[2].prior)))
             options.append(here[:PRESELECT])
         return options
+
+    @staticmethod
+    def _by_reverse_prior(candidates: list[tuple[int, Entry]]) -> list[tuple[int, Entry]]:
+        """The likeliest originals first, by P(original) * P(spun | original), at most REVERSE_PRESELECT."""
+        if len(candidates) <= 1:
+            return candidates
+        ranked = sorted(candidates, key=lambda item: -(math.log(item[1].prior) + item[1].original_zipf * LN10))
+        return ranked[:REVERSE_PRESELECT]
+
+    @staticmethod
+    def _right_contexts(lowered: list[str], ranked: list[list[tuple[int, Entry]]], start: int) -> list[list[str]]:
+        """The written right neighbours, and readings where the next word is itself restored.
+
+        Adjacent swaps ("quality league" -> "news conference") must be judged together: "news"
+        only fits once "league" is read as "conference".
+        """
+        contexts = [lowered[start : start + 2]]
+        if start < len(lowered):
+            for length, entry in ranked[start][:RIGHT_ALTERNATIVES]:
+                if length == 1:
+                    contexts.append([*entry.original_words, *lowered[start + 1 : start + 2]])
+        return contexts
 
     @staticmethod
     def _unknown_origin(best: Arc, spin: float) -> Arc:
