@@ -13,7 +13,13 @@ from click.testing import CliRunner
 from untangle import __version__
 from untangle.cli import main
 
-SPUN = "Helium said astatine the meeting that they person achieved astir arsenic overmuch arsenic they could.\n"
+SPUN = (
+    "Helium told reporters astatine a quality league that the activity was late due to the fact that "
+    "immoderate of the alloy had to beryllium replaced.\n"
+)
+FIXED = (
+    "He told reporters at a news conference that the activity was late because some of the alloy had to be replaced.\n"
+)
 
 
 @pytest.fixture()
@@ -64,6 +70,7 @@ def test_diff_color_always_uses_ansi(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "\x1b[" in result.stdout
     assert "astatine -> at" in result.stdout
+    assert "WordNet synonym" in result.stdout
 
 
 def test_missing_file_is_a_one_line_error(runner: CliRunner) -> None:
@@ -86,7 +93,7 @@ def test_other_files_are_still_fixed_when_one_fails(runner: CliRunner, tmp_path:
     good.write_text(SPUN, encoding="utf-8")
     result = runner.invoke(main, ["fix", str(tmp_path / "gone.txt"), str(good)])
     assert result.exit_code == 3
-    assert "He said at the meeting" in result.stdout
+    assert result.stdout == FIXED
 
 
 def test_usage_errors_exit_2(runner: CliRunner) -> None:
@@ -106,8 +113,6 @@ def test_installed_script_runs_as_a_filter() -> None:
     script = shutil.which("untangle") or str(Path(sys.executable).parent / "untangle")
     if not Path(script).exists():
         pytest.skip("untangle is not installed as a script in this environment")
-    done = subprocess.run(
-        [script, "fix", "--min-confidence", "0.7"], input=SPUN.encode(), capture_output=True, timeout=120, check=False
-    )
+    done = subprocess.run([script, "fix"], input=SPUN.encode(), capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.decode() == "He said at the meeting that they have achieved about as much as they could.\n"
+    assert done.stdout.decode() == FIXED

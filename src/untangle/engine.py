@@ -33,8 +33,9 @@ DEFAULT_THRESHOLD = 0.8  # posterior a change needs: precision over recall (a wr
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
 EM_ITERATIONS = 3  # position-by-position passes that fit the document's parameters
 # A trigram model is overconfident about a single word ("where helium collects" vs "where he
-# collects" differ a millionfold), so no one word may say more than this (in nats) about whether
-# its paragraph was spun; a spun paragraph shows many artifacts, a clean one at most a few.
+# collects" differ a millionfold), so no one word type may say more than this (in nats) about
+# whether its paragraph was spun: a spinner's mapping of a type is one decision however often the
+# type occurs. A spun paragraph shows many artifacts, a clean one at most a few.
 MAX_WORD_EVIDENCE = 3.0
 NEGLIGIBLE = 1e-3  # a paragraph less likely spun than this is not decoded further
 # Spin level of a spun text before its own evidence is in: a WordNet spinner changes about a
@@ -186,6 +187,7 @@ class _Sentence:
     memo: dict = field(default_factory=dict)  # language model scores reused between EM iterations
     posteriors: dict[Arc, float] = field(default_factory=dict)  # given that its paragraph is spun
     log_total: float = 0.0  # ln P(sentence | spun)
+    evidence: list[tuple[str, float]] = field(default_factory=list)  # per word: ln P(spun) / P(as written)
 
     @property
     def paragraph(self) -> int:
@@ -271,15 +273,18 @@ class Restorer:
             return arc_posteriors(arcs_from, self.model, sentence.memo)
         posteriors: dict[Arc, float] = {}
         log_total = sentence.written_score
-        for arcs in arcs_from:
+        sentence.evidence = []
+        for arcs, word in zip(arcs_from, sentence.words, strict=True):
             if len(arcs) == 1:
                 log_total += arcs[0].emission
+                sentence.evidence.append((word.lower, arcs[0].emission))
                 posteriors[arcs[0]] = 1.0
                 continue
             logits = [gains[id(arc)] + arc.emission for arc in arcs]
             top = max(logits)
             norm = top + math.log(sum(math.exp(logit - top) for logit in logits))
-            log_total += min(norm, MAX_WORD_EVIDENCE)
+            log_total += norm
+            sentence.evidence.append((word.lower, norm))
             for arc, logit in zip(arcs, logits, strict=True):
                 posteriors[arc] = math.exp(logit - norm)
         return posteriors, log_total
@@ -404,9 +409,13 @@ class Restorer:
     @staticmethod
     def _spun_paragraphs(work: list[_Sentence]) -> tuple[float, dict[int, float]]:
         """P(document spun) and P(paragraph spun) from Bayes factors of spun vs as written."""
-        log_factor: dict[int, float] = defaultdict(float)
+        by_type: dict[tuple[int, str], float] = defaultdict(float)
         for sentence in work:
-            log_factor[sentence.paragraph] += sentence.log_total - sentence.written_score
+            for word, evidence in sentence.evidence:
+                by_type[(sentence.paragraph, word)] += evidence
+        log_factor: dict[int, float] = defaultdict(float)
+        for (paragraph, _), evidence in by_type.items():
+            log_factor[paragraph] += min(evidence, MAX_WORD_EVIDENCE)
         document = _sigmoid(sum(log_factor.values()) + _logit(PRIOR_DOCUMENT_SPUN))
         prior = document * PARAGRAPH_SPUN_IF_DOCUMENT_SPUN + (1 - document) * PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN
         return document, {paragraph: _sigmoid(factor + _logit(prior)) for paragraph, factor in log_factor.items()}
