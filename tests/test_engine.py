@@ -116,3 +116,26 @@ def test_spun_word_soup_never_crashes_and_is_consistent(words: list[str]) -> Non
     text = " ".join(words)
     result = untangle.restore(text)
     assert result.text == apply_changes(text, result.changes)
+
+
+CLEAN_PAGE = (
+    "The bakery on Elm Street reopened on Monday after a fire in March closed it for six weeks. The owner "
+    "said the repairs had cost more than she expected, but that customers had kept sending messages of support.\n"
+    "Several neighbours lined up before dawn to buy bread. One man said he had driven across town every "
+    "morning during the closure to find a loaf that tasted the same, and had never found one.\n"
+    "The owner plans to hire two more bakers this summer and to open a small cafe in the room next door, "
+    "where the fire started. She said the building inspector had approved the new wiring last week.\n"
+)
+
+
+def test_a_spun_paragraph_inside_a_clean_page_is_found(spun_article: str) -> None:
+    page = CLEAN_PAGE + spun_article.splitlines()[0] + "\n" + CLEAN_PAGE
+    result = untangle.restore(page)
+    quote_start = len(CLEAN_PAGE)
+    quote_end = quote_start + len(spun_article.splitlines()[0])
+    spun_paragraphs = [p for p in result.paragraphs if quote_start <= p.start < quote_end]
+    clean_paragraphs = [p for p in result.paragraphs if not quote_start <= p.start < quote_end]
+    assert [p.spun_probability > 0.9 for p in spun_paragraphs] == [True]
+    assert all(p.spun_probability < 0.5 for p in clean_paragraphs)
+    assert result.changes and all(quote_start <= c.start < quote_end for c in result.changes)
+    assert any(c.old == "astatine" for c in result.changes)

@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
-from untangle.result import Change, Result
+from untangle.result import Change, Paragraph, Result
 
 __version__ = "0.1.0"
-__all__ = ["Change", "Result", "__version__", "fix", "restore"]
+__all__ = ["Change", "Paragraph", "Result", "__version__", "fix", "restore"]
 
 
 def restore(text: str, *, threshold: float | None = None) -> Result:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from untangle.dictionary import Dictionary, Entry, builtin
 from untangle.language_model import LanguageModel, default_model
 from untangle.lattice import Arc, arc_posteriors
-from untangle.result import Change, Result, apply_changes
+from untangle.result import Change, Paragraph, Result, apply_changes
 from untangle.segment import ATTACHED, BARE, CAPITALISED, Word, sentences
 from untangle.tokenizer import Case, Token, apply_case, tokenize
 
@@ -231,7 +231,24 @@ class Restorer:
         changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
         eligible = sum(1 for s in work for c in s.candidates if c)
         spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
-        return Result(apply_changes(text, changes), tuple(changes), spin_level, tuple(held), document_spun)
+        return Result(
+            apply_changes(text, changes),
+            tuple(changes),
+            spin_level,
+            tuple(held),
+            document_spun,
+            self._paragraphs(work, spun_paragraph),
+        )
+
+    @staticmethod
+    def _paragraphs(work: list[_Sentence], spun_paragraph: dict[int, float]) -> tuple[Paragraph, ...]:
+        spans: dict[int, list[int]] = {}
+        for sentence in work:
+            span = spans.setdefault(sentence.paragraph, [sentence.words[0].token.start, 0])
+            span[1] = sentence.words[-1].token.end
+        return tuple(
+            Paragraph(start, end, spun_paragraph.get(number, 0.0)) for number, (start, end) in sorted(spans.items())
+        )
 
     def _candidates(self, words: list[Word]) -> list[list[tuple[int, Entry]]]:
         """For each position, the (span length, entry) pairs whose spun form matches there."""

@@ -31,6 +31,15 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class Paragraph:
+    """How likely one paragraph (a run of text between line breaks) was spun."""
+
+    start: int  # offset of its first word in the input
+    end: int  # offset just after its last word
+    spun_probability: float
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """The repaired text, the changes that produced it, and the spin level of the input."""
 
@@ -39,6 +48,7 @@ class Result:
     spin_level: float = 0.0  # estimated share of replaceable words a spinner changed (0 = clean)
     held_back: tuple[Change, ...] = field(default_factory=tuple)  # below the confidence threshold
     spun_probability: float = 0.0  # posterior probability that the text was spun at all
+    paragraphs: tuple[Paragraph, ...] = field(default_factory=tuple)  # per paragraph, in order
 
     def __str__(self) -> str:
         return self.text
