@@ -17,6 +17,7 @@ gives every candidate's posterior, which is its confidence.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -38,6 +39,7 @@ EM_ITERATIONS = 3  # position-by-position passes that fit the document's paramet
 # type occurs. A spun paragraph shows many artifacts, a clean one at most a few.
 MAX_WORD_EVIDENCE = 3.0
 NEGLIGIBLE = 1e-3  # a paragraph less likely spun than this is not decoded further
+JOINT_FLOOR = 0.01  # candidates below this posterior in the last cheap pass skip the joint pass
 # Spin level of a spun text before its own evidence is in: a WordNet spinner changes about a
 # quarter of all words, most of them words it has a replacement for (field notes).
 PRIOR_SPIN = 0.3
@@ -155,6 +157,7 @@ class _SubstitutionTable:
         self.kept_as_written = kept_as_written or {}
         self.spun_words = spun_words  # plain words in spun paragraphs (expected count)
         self._evidence: dict[str, float] = {}
+        self._replaced: dict[tuple[str, float], float] = {}
 
     def chance(self, entry: Entry, own_share: float) -> float:
         """pi(entry.original -> entry.spun), excluding `own_share` of evidence from this occurrence."""
@@ -164,6 +167,13 @@ class _SubstitutionTable:
 
     def replaced(self, entry: Entry, level: float) -> float:
         """P(the spinner replaces entry.original in this text), from the level and its plain count."""
+        key = (entry.original, level)
+        cached = self._replaced.get(key)
+        if cached is None:
+            cached = self._replaced[key] = self._replaced_uncached(entry, level)
+        return cached
+
+    def _replaced_uncached(self, entry: Entry, level: float) -> float:
         evidence = self._evidence.get(entry.original)
         if evidence is None:
             expected = self.spun_words * 10 ** (entry.original_zipf - 9.0) * BURSTINESS
@@ -209,6 +219,18 @@ class Restorer:
 
     def restore(self, text: str, options: Options = Options()) -> Result:
         """Repair `text`; every edit is reported as a Change."""
+        # The decoder allocates millions of short-lived objects but creates no reference cycles;
+        # with the dictionary's many long-lived objects in memory, the cyclic collector would
+        # spend a third of the run re-scanning them.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._restore(text, options)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _restore(self, text: str, options: Options) -> Result:
         tokens = tokenize(text)
         work = [_Sentence(words, self._candidates(words)) for words in sentences(tokens)]
         for sentence in work:
@@ -285,7 +307,7 @@ class Restorer:
         each position is scored on its own between its written neighbours: a cheap
         approximation that is good enough to estimate the document's parameters in EM.
         """
-        arcs_from, gains = self._arcs(sentence, levels, table)
+        arcs_from, gains = self._arcs(sentence, levels, table, joint)
         if joint:
             return arc_posteriors(arcs_from, self.model, sentence.memo)
         posteriors: dict[Arc, float] = {}
@@ -307,7 +329,7 @@ class Restorer:
         return posteriors, log_total
 
     def _arcs(
-        self, sentence: _Sentence, levels: _SpinLevels, table: _SubstitutionTable
+        self, sentence: _Sentence, levels: _SpinLevels, table: _SubstitutionTable, joint: bool = False
     ) -> tuple[list[list[Arc]], dict[int, float]]:
         """The lattice: per position the written word, the best candidates and "unknown origin".
 
@@ -343,6 +365,8 @@ class Restorer:
                 scored.append((context_gain + emission - stay, arc))
             scored.sort(key=lambda pair: -pair[0])
             arcs = [keep] + [arc for gain, arc in scored[:MAX_CANDIDATES] if gain > HOPELESS]
+            if joint:  # readings the position-by-position passes found negligible stay out of the lattice
+                arcs = [keep] + [a for a in arcs[1:] if previous.get((position, id(a.payload)), 1.0) >= JOINT_FLOOR]
             if len(arcs) > 1:
                 best = arcs[1]
                 spin = levels.at((word.word_class, zipf_bin(best.payload.original_zipf)))
