@@ -151,11 +151,13 @@ class _SubstitutionTable:
         original_counts: dict[str, float] | None = None,
         kept_as_written: dict[str, float] | None = None,
         spun_words: float = 0.0,
+        support: dict[str, dict[str, float]] | None = None,
     ) -> None:
         self.pair_counts = pair_counts or {}
         self.original_counts = original_counts or {}
         self.kept_as_written = kept_as_written or {}
         self.spun_words = spun_words  # plain words in spun paragraphs (expected count)
+        self.support = support or {}  # original -> spun form -> summed log-odds of its swaps
         self._evidence: dict[str, float] = {}
         self._replaced: dict[tuple[str, float], float] = {}
 
@@ -163,7 +165,20 @@ class _SubstitutionTable:
         """pi(entry.original -> entry.spun), excluding `own_share` of evidence from this occurrence."""
         pair = self.pair_counts.get((entry.original, entry.spun), 0.0) - own_share
         total = self.original_counts.get(entry.original, 0.0) - own_share
-        return (max(pair, 0.0) + PI_PSEUDO_COUNT * entry.prior) / (max(total, 0.0) + PI_PSEUDO_COUNT)
+        shared = (max(pair, 0.0) + PI_PSEUDO_COUNT * entry.prior) / (max(total, 0.0) + PI_PSEUDO_COUNT)
+        return shared * self._exclusive(entry)
+
+    def _exclusive(self, entry: Entry) -> float:
+        """A spinner maps a word type to one form: a rival form with far stronger support wins.
+
+        "as" -> "arsenic" seen nine times beyond doubt leaves no room for "as" -> "territory".
+        """
+        forms = self.support.get(entry.original)
+        if not forms or len(forms) < 2:
+            return 1.0
+        own = forms.get(entry.spun, 0.0)
+        rivals = sum(math.exp(min(value - own, 50.0)) for form, value in forms.items() if form != entry.spun)
+        return 1.0 / (1.0 + rivals) if rivals > 1.0 else 1.0
 
     def replaced(self, entry: Entry, level: float) -> float:
         """P(the spinner replaces entry.original in this text), from the level and its plain count."""
@@ -471,6 +486,7 @@ class Restorer:
         kept_as_written: dict[str, float] = defaultdict(float)
         pair_counts: dict[tuple[str, str], float] = defaultdict(float)
         original_counts: dict[str, float] = defaultdict(float)
+        support: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         spun_words = 0.0
         for sentence in work:
             weight = spun_paragraph.get(sentence.paragraph, 0.0)
@@ -488,6 +504,8 @@ class Restorer:
                     entry: Entry = arc.payload  # type: ignore[assignment]
                     band = zipf_bin(entry.original_zipf)
                     pair_counts[(entry.original, entry.spun)] += weight * probability
+                    clipped = min(max(probability, 1e-6), 1 - 1e-6)
+                    support[entry.original][entry.spun] += weight * max(_logit(clipped), 0.0)
                     original_counts[entry.original] += weight * probability
                 swapped[(word.word_class, band)] += weight * probability
                 seen[(word.word_class, band)] += weight * probability
@@ -499,7 +517,7 @@ class Restorer:
                     seen[(word.word_class, zipf_bin(zipf(word.lower)))] += weight * share
                     if word.word_class == BARE:
                         kept_as_written[word.lower] += weight * share
-        table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words)
+        table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words, support)
         return _SpinLevels.estimate(swapped, seen), table
 
     def _decide(
