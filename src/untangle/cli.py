@@ -34,7 +34,7 @@ def _threshold_option(function):  # noqa: ANN001, ANN201
         type=click.FloatRange(0.5, 1.0),
         default=None,
         metavar="P",
-        help="Apply only changes at least this sure (0.5 to 1.0; default 0.8).",
+        help="Apply only changes at least this sure (0.5 to 1.0; default 0.7).",
     )(function)
 
 

@@ -30,7 +30,7 @@ from untangle.result import Change, Paragraph, Result, apply_changes
 from untangle.segment import ATTACHED, BARE, CAPITALISED, Word, sentences
 from untangle.tokenizer import Case, Token, apply_case, tokenize
 
-DEFAULT_THRESHOLD = 0.8  # posterior a change needs: precision over recall (a wrong edit is worse)
+DEFAULT_THRESHOLD = 0.7  # posterior a change needs: precision over recall (a wrong edit is worse)
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
 EM_ITERATIONS = 3  # position-by-position passes that fit the document's parameters
 # A trigram model is overconfident about a single word ("where helium collects" vs "where he
@@ -62,7 +62,7 @@ PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN = 0.002
 # its overall frequency suggests. These temper the plain-count evidence above.
 LEAK = 0.05
 BURSTINESS = 0.5
-PI_PSEUDO_COUNT = 1.0  # weight of the dictionary prior against a document's own evidence
+PI_PSEUDO_COUNT = 8.0  # weight of the dictionary prior against a document's own evidence (pseudo-count)
 REVERSE_PRESELECT = 12  # originals per spun word worth a language model look-up, by reverse prior
 LN10 = math.log(10)
 RIGHT_ALTERNATIVES = 2  # restored readings of the next word tried as right context
