@@ -106,9 +106,6 @@ class _SpinLevels:
     def __init__(self, levels: dict[tuple[str, int], float] | None = None) -> None:
         self.levels = levels or {}
 
-    def of(self, word: Word, zipf: float) -> float:
-        return self.at((word.word_class, zipf_bin(zipf)))
-
     def at(self, key: tuple[str, int]) -> float:
         """The level for a (word class, frequency band) key."""
         level = self.levels.get(key)
