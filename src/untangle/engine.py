@@ -89,6 +89,15 @@ def zipf_bin(zipf: float) -> int:
     return min(max(int(zipf) - 2, 0), 4)  # <3, 3-4, 4-5, 5-6, >=6
 
 
+def level_key(word_class: str, zipf: float) -> tuple[str, int]:
+    """The spin level a word shares: bare words by frequency band, the rarer classes pooled.
+
+    Capitalised and punctuation-attached words are few in any one text; split by band, each
+    level would rest on a handful of words and a few wrong guesses would inflate it.
+    """
+    return (word_class, zipf_bin(zipf) if word_class == BARE else 0)
+
+
 def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
@@ -352,7 +361,7 @@ class Restorer:
             sentence.options = self._preselect(sentence)
             zipf = self.dictionary.zipf
             sentence.keys = [
-                (word.word_class, zipf_bin(zipf(word.lower))) if self.dictionary.is_original(word.lower) else None
+                level_key(word.word_class, zipf(word.lower)) if self.dictionary.is_original(word.lower) else None
                 for word in sentence.words
             ]
         previous = {(arc.start, id(arc.payload)): p for arc, p in sentence.posteriors.items() if arc.payload}
@@ -381,7 +390,7 @@ class Restorer:
                 arcs = [keep] + [a for a in arcs[1:] if previous.get((position, id(a.payload)), 1.0) >= JOINT_FLOOR]
             if len(arcs) > 1:
                 best = arcs[1]
-                spin = levels.at((word.word_class, zipf_bin(best.payload.original_zipf)))
+                spin = levels.at(level_key(word.word_class, best.payload.original_zipf))
                 unknown = self._unknown_origin(best, spin)
                 gains[id(unknown)] = gains[id(best)]
                 arcs.append(unknown)
@@ -414,7 +423,7 @@ class Restorer:
                     )
                 original_words = entry.original_words
                 fit = max(self._window(left, original_words, right) for right in rights[length])
-                key = (words[position].word_class, zipf_bin(entry.original_zipf))
+                key = level_key(words[position].word_class, entry.original_zipf)
                 here.append((fit - written[length], length, entry, original_words, key))
             here.sort(key=lambda item: -(item[0] + math.log(item[2].prior)))
             options.append(here[:PRESELECT])
@@ -496,22 +505,22 @@ class Restorer:
                 for position in range(arc.start, arc.end):
                     keep_share[position] -= probability
                 if arc.payload is UNKNOWN:
-                    band = zipf_bin(zipf(word.lower))
+                    key = level_key(word.word_class, zipf(word.lower))
                 else:
                     entry: Entry = arc.payload  # type: ignore[assignment]
-                    band = zipf_bin(entry.original_zipf)
+                    key = level_key(word.word_class, entry.original_zipf)
                     pair_counts[(entry.original, entry.spun)] += weight * probability
                     clipped = min(max(probability, 1e-6), 1 - 1e-6)
                     support[entry.original][entry.spun] += weight * max(_logit(clipped), 0.0)
                     original_counts[entry.original] += weight * probability
-                swapped[(word.word_class, band)] += weight * probability
-                seen[(word.word_class, band)] += weight * probability
+                swapped[key] += weight * probability
+                seen[key] += weight * probability
             for word, share in zip(words, keep_share, strict=True):
                 share = max(share, 0.0)
                 if word.word_class == BARE:
                     spun_words += weight
                 if self.dictionary.is_original(word.lower):
-                    seen[(word.word_class, zipf_bin(zipf(word.lower)))] += weight * share
+                    seen[level_key(word.word_class, zipf(word.lower))] += weight * share
                     if word.word_class == BARE:
                         kept_as_written[word.lower] += weight * share
         table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words, support)
