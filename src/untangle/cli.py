@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 import click
 
 from untangle import __version__
-from untangle.inputs import STDIN_NAME, Document, InputError, read
+from untangle.batch import CHANGED, FAILED, UNCHANGED, FileReport, Settings, Summary
+from untangle.discovery import Discovery
+from untangle.inputs import STDIN_NAME, InputError, read
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -36,23 +40,6 @@ def _threshold_option(function):  # noqa: ANN001, ANN201
         metavar="P",
         help="Apply only changes at least this sure (0.5 to 1.0; default 0.7).",
     )(function)
-
-
-def _documents(files: tuple[str, ...]) -> tuple[list[Document], list[str]]:
-    """Read every input; collect one-line errors instead of stopping at the first."""
-    documents, errors = [], []
-    for name in files or (STDIN_NAME,):
-        try:
-            documents.append(read(name))
-        except InputError as error:
-            errors.append(str(error))
-    return documents, errors
-
-
-def _restore(text: str, threshold: float | None):  # noqa: ANN202
-    from untangle import restore
-
-    return restore(text, threshold=threshold)
 
 
 def _fail_on_data_error(function):  # noqa: ANN001, ANN201
@@ -93,41 +80,253 @@ def main() -> None:
     """
 
 
-@main.command(epilog=EXIT_CODES_HELP)
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
-@_threshold_option
-@_fail_on_data_error
-def fix(files: tuple[str, ...], threshold: float | None) -> None:
-    """Write the repaired text of FILES (or standard input) to standard output.
+def _file_options(function):  # noqa: ANN001, ANN201
+    """Options every command that reads files shares: which files, how to decode and parse them."""
+    options = [
+        click.option(
+            "--include",
+            multiple=True,
+            metavar="GLOB",
+            help="In folders, take only files matching GLOB (.gitignore syntax; repeatable).",
+        ),
+        click.option(
+            "--exclude", multiple=True, metavar="GLOB", help="In folders, skip what matches GLOB (repeatable)."
+        ),
+        click.option("--no-gitignore", is_flag=True, help="Do not skip what .gitignore files exclude."),
+        click.option(
+            "--encoding",
+            metavar="NAME",
+            default=None,
+            help="Decode input with this codec (default: UTF-8, or what a byte-order mark says).",
+        ),
+        click.option(
+            "--markup",
+            type=click.Choice(["auto", "text", "html", "markdown"]),
+            default="auto",
+            show_default=True,
+            help="Input format; auto goes by extension (.html/.htm, .md). Markup and code are never changed.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(1, 256),
+            default=None,
+            metavar="N",
+            help="Worker processes for folders and JSON Lines (default: one per core).",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar, notes or summary; errors only."),
+        _threshold_option,
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
 
-    Only repaired words differ from the input: spacing, punctuation, line endings and case are
-    kept. With no FILES, or with -, reads standard input. Diagnostics go to standard error.
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The command's arguments, sorted into standard input, named files and folders."""
+
+    arguments: tuple[str, ...]
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    use_gitignore: bool
+
+    @property
+    def stdin_only(self) -> bool:
+        return not self.arguments or self.arguments == (STDIN_NAME,)
+
+    @property
+    def has_folder(self) -> bool:
+        return any(os.path.isdir(argument) for argument in self.arguments)
+
+    def discover(self) -> Discovery:
+        from untangle.discovery import discover
+
+        if STDIN_NAME in self.arguments:
+            raise click.UsageError("'-' (standard input) cannot be mixed with files")
+        return discover(self.arguments, self.include, self.exclude, self.use_gitignore)
+
+
+def _settings(threshold: float | None, markup: str, encoding: str | None, **extra: object) -> Settings:
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    return Settings(threshold=threshold, markup=None if markup == "auto" else markup, encoding=encoding, **extra)
+
+
+def _run_batch(inputs: _Inputs, settings: Settings, jobs: int | None, quiet: bool, label: str, on_report=None):  # noqa: ANN001, ANN202
+    """Discover, process and report; returns the summary and whether anything failed."""
+    from untangle.batch import default_jobs, run
+    from untangle.progress import Reporter
+    from untangle.safe_write import remove_stale_temps
+
+    found = inputs.discover()
+    with Reporter(len(found.files), quiet, label) as reporter:
+        for path in found.missing:
+            reporter.say(f"untangle: {path}: no such file", always=True)
+        for skipped in found.skipped:
+            reporter.say(f"untangle: note: {skipped.path}: skipped ({skipped.reason})")
+        if settings.write or settings.output_dir is not None:
+            folders = set(found.folders) | ({settings.output_dir} if settings.output_dir else set())
+            for folder in sorted(folders):
+                for stale in remove_stale_temps(folder):
+                    reporter.say(f"untangle: note: removed {stale}, left by an interrupted run")
+
+        def handle(report) -> None:  # noqa: ANN001
+            reporter(report)
+            if on_report is not None:
+                on_report(report)
+
+        summary = run(found.files, settings, jobs or default_jobs(), handle)
+        reporter.finish(summary)
+    return summary, bool(found.missing) or summary.failed > 0
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-w", "--write", is_flag=True, help="Fix files in place (atomically; unchanged files are not touched).")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Write every file, fixed or not, into a mirrored tree under DIR; leave the originals alone.",
+)
+@click.option("--backup", metavar="SUFFIX", default=None, help="With --write, keep each original as FILE+SUFFIX.")
+@click.option("--jsonl", is_flag=True, help="Input is JSON Lines: repair one field of each record (see --field).")
+@click.option("--field", "field_name", default="text", show_default=True, help="With --jsonl, the field to repair.")
+@_file_options
+@_fail_on_data_error
+def fix(
+    paths: tuple[str, ...],
+    write: bool,
+    output_dir: Path | None,
+    backup: str | None,
+    jsonl: bool,
+    field_name: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    no_gitignore: bool,
+    encoding: str | None,
+    markup: str,
+    jobs: int | None,
+    quiet: bool,
+    threshold: float | None,
+) -> None:
+    """Repair PATHS (files, folders, or standard input).
+
+    Without --write or --output-dir, the repaired text goes to standard output. Only repaired
+    words differ from the input: spacing, punctuation, line endings, encoding and case are kept.
+    In HTML and Markdown only prose is repaired. Diagnostics go to standard error.
 
     \b
     Examples:
       untangle fix article.txt > restored.txt
-      curl -s https://example.org/a.txt | untangle fix -
-      untangle fix --min-confidence 0.9 article.txt
+      cat article.txt | untangle fix
+      untangle fix --write --backup .orig articles/
+      untangle fix --output-dir restored/ --jobs 4 articles/
+      untangle fix --jsonl --field text < crawl.jsonl > repaired.jsonl
     """
-    documents, errors = _documents(files)
+    inputs = _Inputs(paths, include, exclude, not no_gitignore)
+    if write and output_dir is not None:
+        raise click.UsageError("use either --write or --output-dir, not both")
+    if backup is not None and not write:
+        raise click.UsageError("--backup needs --write")
+    if backup is not None and (not backup or "/" in backup):
+        raise click.BadParameter("must be a non-empty file name suffix such as .orig", param_hint="--backup")
+    if jsonl:
+        if write or output_dir is not None:
+            raise click.UsageError("--jsonl writes to standard output; redirect it instead of --write/--output-dir")
+        sys.exit(_fix_records(paths, field_name, threshold, jobs, quiet))
+    if backup is not None:  # a later run must not treat the backups as articles
+        inputs = _Inputs(paths, include, (*exclude, f"*{backup}"), not no_gitignore)
+    writing = write or output_dir is not None
+    if writing and inputs.stdin_only:
+        raise click.UsageError("--write and --output-dir need files or folders, not standard input")
+    if not writing and inputs.has_folder:
+        raise click.UsageError("a folder needs --write (fix in place) or --output-dir DIR (write a copy)")
+    keep = not writing
+    settings = _settings(threshold, markup, encoding, write=write, output_dir=output_dir, backup=backup, keep_text=keep)
+    if inputs.stdin_only:
+        sys.exit(_fix_stdin(settings))
     out = sys.stdout.buffer
-    total = held = 0
-    for document in documents:
-        result = _restore(document.text, threshold)
-        total += len(result.changes)
-        held += len(result.held_back)
-        out.write(result.text.encode("utf-8"))
+
+    def emit(report) -> None:  # noqa: ANN001
+        if report.output is not None:
+            out.write(report.output)
+
+    summary, failed = _run_batch(inputs, settings, jobs if writing else 1, quiet or not writing, "fixing", emit)
     out.flush()
-    for error in errors:
+    if not writing and not quiet:
+        _note_held_back(summary.held_back)
+    sys.exit(EXIT_IO if failed else EXIT_OK)
+
+
+def _fix_stdin(settings: Settings) -> int:
+    from untangle.batch import restore_file_text
+
+    try:
+        document = read(STDIN_NAME, settings.encoding)
+    except InputError as error:
         click.echo(f"untangle: {error}", err=True)
-    if held:
-        click.echo(f"untangle: {held} lower-confidence suggestions held back (see `untangle diff`)", err=True)
-    sys.exit(EXIT_IO if errors else EXIT_OK)
+        return EXIT_IO
+    result = restore_file_text(document.text, "", settings)
+    sys.stdout.buffer.write(document.encoding.encode(result.text))
+    sys.stdout.buffer.flush()
+    _note_held_back(len(result.held_back))
+    return EXIT_OK
+
+
+def _note_held_back(count: int) -> None:
+    if count:
+        click.echo(f"untangle: {count} lower-confidence suggestions held back (see `untangle diff`)", err=True)
+
+
+def _fix_records(
+    paths: tuple[str, ...], field_name: str, threshold: float | None, jobs: int | None, quiet: bool
+) -> int:
+    """Stream JSON Lines from PATHS (or standard input) to standard output, one field repaired."""
+    import io
+
+    from untangle.batch import default_jobs, run_records
+
+    status = EXIT_OK
+    changed = records = 0
+    out = sys.stdout
+    for name in paths or (STDIN_NAME,):
+        try:
+            raw = sys.stdin.buffer if name == STDIN_NAME else open(name, "rb")  # noqa: SIM115
+        except OSError as error:
+            click.echo(f"untangle: {name}: cannot read ({error.strerror})", err=True)
+            status = EXIT_IO
+            continue
+        label = "<stdin>" if name == STDIN_NAME else name
+        with raw:
+            lines = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+            try:
+                for number, outcome in enumerate(run_records(lines, field_name, threshold, jobs or default_jobs()), 1):
+                    records += 1
+                    changed += outcome.changed
+                    if outcome.error:
+                        click.echo(f"untangle: {label}:{number}: {outcome.error}; line passed through", err=True)
+                        status = EXIT_IO
+                    out.write(outcome.line)
+            except UnicodeDecodeError as error:
+                click.echo(f"untangle: {label}: not valid UTF-8 ({error.reason}); stopped there", err=True)
+                status = EXIT_IO
+    out.flush()
+    if not quiet:
+        click.echo(f"untangle: {records} records, {changed} repaired", err=True)
+    return status
 
 
 @main.command(epilog=EXIT_CODES_HELP)
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
-@_threshold_option
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
@@ -135,9 +334,21 @@ def fix(files: tuple[str, ...], threshold: float | None) -> None:
     show_default=True,
     help="Colour the view; auto colours on a terminal unless NO_COLOR is set.",
 )
+@_file_options
 @_fail_on_data_error
-def diff(files: tuple[str, ...], threshold: float | None, color: str) -> None:
-    """Show every change untangle would make to FILES (or standard input).
+def diff(
+    paths: tuple[str, ...],
+    color: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    no_gitignore: bool,
+    encoding: str | None,
+    markup: str,
+    jobs: int | None,
+    quiet: bool,
+    threshold: float | None,
+) -> None:
+    """Show every change untangle would make to PATHS (files, folders, or standard input).
 
     On a terminal: each changed line with old words struck out in red and new ones in green,
     and under it why each change was made and how sure untangle is. When piped: one line per
@@ -146,34 +357,140 @@ def diff(files: tuple[str, ...], threshold: float | None, color: str) -> None:
     \b
     Examples:
       untangle diff article.txt
-      untangle diff article.txt | less -R
+      untangle diff articles/ | less -R
       untangle diff --color never article.txt > review.txt
     """
     from untangle import render
 
-    documents, errors = _documents(files)
     use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     console = None
     if use_color:
         from rich.console import Console
 
         console = Console(force_terminal=True, highlight=False)
-    out = sys.stdout
-    total = held = 0
-    for document in documents:
-        result = _restore(document.text, threshold)
-        total += len(result.changes)
-        held += len(result.held_back)
-        name = "<stdin>" if document.name == STDIN_NAME else document.name
+    settings = _settings(threshold, markup, encoding, keep_text=True)
+
+    def show(report) -> None:  # noqa: ANN001
+        if report.result is None or report.source is None:
+            return
+        name = "<stdin>" if report.path == STDIN_NAME else report.path
         if console is not None:
-            render.rich_view(console, name, document.text, result.changes)
+            render.rich_view(console, name, report.source, report.result.changes)
         else:
-            out.write(render.plain(name, document.text, result.changes))
-    out.flush()
-    for error in errors:
-        click.echo(f"untangle: {error}", err=True)
-    click.echo(render.summary(total, len(documents), held), err=True)
-    sys.exit(EXIT_IO if errors else EXIT_OK)
+            sys.stdout.write(render.plain(name, report.source, report.result.changes))
+
+    inputs = _Inputs(paths, include, exclude, not no_gitignore)
+    if inputs.stdin_only:
+        report, failed = _stdin_report(settings), False
+        if report.status == FAILED:
+            click.echo(f"untangle: {report.message}", err=True)
+            failed = True
+        show(report)
+        summary = Summary()
+        summary.add(report)
+    else:
+        summary, failed = _run_batch(inputs, settings, jobs, True, "reading", show)
+    sys.stdout.flush()
+    if not quiet:
+        click.echo(render.summary(summary.changes, summary.scanned, summary.held_back), err=True)
+    sys.exit(EXIT_IO if failed else EXIT_OK)
+
+
+def _stdin_report(settings: Settings) -> FileReport:
+    """Standard input processed like a file (for diff and check)."""
+    from untangle.batch import restore_file_text
+
+    try:
+        document = read(STDIN_NAME, settings.encoding)
+    except InputError as error:
+        return FileReport(STDIN_NAME, FAILED, str(error), failure="io")
+    result = restore_file_text(document.text, "", settings)
+    return FileReport(STDIN_NAME, CHANGED if result.changes else UNCHANGED, result=result, source=document.text)
+
+
+EXIT_SPUN = 1
+CHECK_EXIT_HELP = """\b
+Exit codes:
+  0  no input looks spun
+  1  at least one input looks spun
+  2  usage error
+  3  an input could not be read or decoded
+  4  a dictionary or data file is malformed"""
+
+
+@main.command(epilog=CHECK_EXIT_HELP)
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option(
+    "--threshold",
+    "spun_threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.5,
+    show_default=True,
+    metavar="P",
+    help="Call an input spun when the probability that it was spun is at least P.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object per input on its own line, for pipelines.",
+)
+@_file_options
+@_fail_on_data_error
+def check(
+    paths: tuple[str, ...],
+    spun_threshold: float,
+    output_format: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    no_gitignore: bool,
+    encoding: str | None,
+    markup: str,
+    jobs: int | None,
+    quiet: bool,
+    threshold: float | None,
+) -> None:
+    """Say which of PATHS (files, folders, or standard input) look spun, like `black --check`.
+
+    For each input: whether it looks spun, the probability, the spin level (share of replaceable
+    words a spinner changed) and the most suspicious paragraphs by line. Nothing is changed.
+
+    \b
+    Examples:
+      untangle check article.txt
+      untangle check --format json crawl/ > verdicts.jsonl
+      untangle check -q articles/ || echo "some articles are spun"
+    """
+    from untangle.verdict import Verdict
+
+    settings = _settings(threshold, markup, encoding, keep_text=True)
+    spun_count = 0
+
+    def judge(report) -> None:  # noqa: ANN001
+        nonlocal spun_count
+        if report.result is None or report.source is None:
+            return
+        verdict = Verdict.of(report.path, report.source, report.result, spun_threshold)
+        spun_count += verdict.spun
+        if output_format == "json":
+            click.echo(verdict.as_json())
+        elif not quiet or verdict.spun:
+            click.echo(verdict.as_text())
+
+    inputs = _Inputs(paths, include, exclude, not no_gitignore)
+    if inputs.stdin_only:
+        report = _stdin_report(settings)
+        failed = report.status == FAILED
+        if failed:
+            click.echo(f"untangle: {report.message}", err=True)
+        judge(report)
+    else:
+        _, failed = _run_batch(inputs, settings, jobs, quiet, "checking", judge)
+    if failed:
+        sys.exit(EXIT_IO)
+    sys.exit(EXIT_SPUN if spun_count else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""Reading input text: files or standard input, as exact bytes decoded strictly as UTF-8.
+"""Reading input text: files or standard input, as exact bytes decoded strictly.
 
-Nothing is normalised: line endings, a byte-order mark and every other character come through
-unchanged, so output differs from input only where a word was repaired.
+Nothing is normalised: line endings and every character come through unchanged, and the
+encoding (with any byte-order mark) is remembered so output is stored the same way.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from untangle.encodings import DecodeError, Encoding, decode
 
 STDIN_NAME = "-"
 
@@ -19,29 +21,17 @@ class InputError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One input: where it came from (a path, or "-" for standard input) and its text."""
+    """One input: where it came from (a path, or "-" for standard input), its text and encoding."""
 
     name: str
     text: str
+    encoding: Encoding = field(default_factory=Encoding)
 
 
-def decode(data: bytes, name: str) -> str:
-    """Decode UTF-8 strictly; say where the first bad byte is if it is not UTF-8."""
+def read_bytes(path: Path, name: str) -> bytes:
+    """The bytes of a file, with OS errors turned into one-line InputErrors."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        bad = data[error.start : error.start + 1].hex()
-        raise InputError(f"{name}: not valid UTF-8 (byte 0x{bad} at offset {error.start})") from None
-
-
-def read(name: str) -> Document:
-    """Read one input by name; "-" is standard input."""
-    if name == STDIN_NAME:
-        data = sys.stdin.buffer.read()
-        return Document(STDIN_NAME, decode(data, "<stdin>"))
-    path = Path(name)
-    try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -50,4 +40,19 @@ def read(name: str) -> Document:
         raise InputError(f"{name}: permission denied") from None
     except OSError as error:
         raise InputError(f"{name}: cannot read ({error.strerror or error})") from None
-    return Document(name, decode(data, name))
+
+
+def parse(data: bytes, name: str, encoding: str | None = None, label: str | None = None) -> Document:
+    """Decode bytes read from `name` into a Document; errors call it `label` (default: name)."""
+    try:
+        text, found = decode(data, label or name, encoding)
+    except DecodeError as error:
+        raise InputError(str(error)) from None
+    return Document(name, text, found)
+
+
+def read(name: str, encoding: str | None = None) -> Document:
+    """Read one input by name; "-" is standard input."""
+    if name == STDIN_NAME:
+        return parse(sys.stdin.buffer.read(), STDIN_NAME, encoding, label="<stdin>")
+    return parse(read_bytes(Path(name), name), name, encoding)

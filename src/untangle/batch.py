@@ -1,0 +1,239 @@
+"""Batch runs: many files (or JSON Lines records) through the engine, in worker processes.
+
+Each file is read, decoded, repaired and written back on its own; a failure is reported for
+that file and the run goes on. Reports come back in input order whatever the number of workers,
+so output and summaries are deterministic. The settings travel to the workers as a small
+picklable value; each worker loads the models once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from untangle.discovery import Found
+from untangle.encodings import looks_binary
+from untangle.inputs import InputError, parse, read_bytes
+from untangle.markup import format_for, restore_marked_up
+from untangle.result import Result
+from untangle.safe_write import WriteError, atomic_write, read_only
+
+CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
+RECORD_WINDOW = 512  # JSON Lines records in flight per worker: bounds memory on any stream
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What to do with each file; small and picklable, shipped to every worker."""
+
+    threshold: float | None = None
+    markup: str | None = None  # "text", "html", "markdown"; None: by file extension
+    encoding: str | None = None  # forced codec; None: UTF-8 or a byte-order mark's
+    write: bool = False  # replace each changed file in place
+    output_dir: Path | None = None  # or write every file into this mirrored tree
+    backup: str | None = None  # keep the original as path + this suffix when writing in place
+    keep_text: bool = False  # return the original and repaired text (diff, standard output)
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    status: str  # CHANGED, UNCHANGED, SKIPPED or FAILED
+    message: str = ""  # why it was skipped or failed
+    result: Result | None = None
+    source: str | None = None  # the original text, when Settings.keep_text
+    output: bytes | None = None  # the repaired file's bytes, when Settings.keep_text
+    failure: str = ""  # "io" or "data" for FAILED
+
+    @property
+    def changes(self) -> int:
+        return len(self.result.changes) if self.result else 0
+
+    @property
+    def held_back(self) -> int:
+        return len(self.result.held_back) if self.result else 0
+
+
+@dataclass(slots=True)
+class Summary:
+    """Totals for the end-of-run line."""
+
+    scanned: int = 0
+    changed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    changes: int = 0
+    held_back: int = 0
+    seconds: float = 0.0
+    failures: set[str] = field(default_factory=set)
+
+    def add(self, report: FileReport) -> None:
+        self.scanned += 1
+        self.changes += report.changes
+        self.held_back += report.held_back
+        if report.status == CHANGED:
+            self.changed += 1
+        elif report.status == SKIPPED:
+            self.skipped += 1
+        elif report.status == FAILED:
+            self.failed += 1
+            self.failures.add(report.failure)
+
+    def line(self) -> str:
+        noun = "file" if self.scanned == 1 else "files"
+        return (
+            f"{self.scanned} {noun} scanned: {self.changed} changed, {self.skipped} skipped, "
+            f"{self.failed} failed; {self.changes} changes made"
+            + (f", {self.held_back} lower-confidence suggestions held back" if self.held_back else "")
+            + f"; {self.seconds:.1f} s"
+        )
+
+
+def restore_file_text(text: str, name: str, settings: Settings) -> Result:
+    """Restore one file's text, repairing only prose if it is HTML or Markdown."""
+    from untangle import restore
+
+    markup = format_for(name, settings.markup)
+    return restore_marked_up(text, markup, lambda plain: restore(plain, threshold=settings.threshold))
+
+
+def process(found: Found, settings: Settings) -> FileReport:
+    """Read, repair and (if asked) write one file; never raises for a problem with the file."""
+    name = str(found.path)
+    try:
+        data = read_bytes(found.path, name)
+        if looks_binary(data) and settings.encoding is None:
+            return FileReport(name, SKIPPED, "binary file")
+        document = parse(data, name, settings.encoding)
+    except InputError as error:
+        failure = "data" if "not valid" in str(error) or "encoding" in str(error) else "io"
+        return FileReport(name, FAILED, str(error), failure=failure)
+    result = restore_file_text(document.text, name, settings)
+    output = document.encoding.encode(result.text) if result.changes else data
+    status = CHANGED if result.changes else UNCHANGED
+    try:
+        if settings.write and result.changes:
+            target = found.path.resolve()  # a symbolic link keeps pointing at the fixed file
+            if read_only(target):
+                return FileReport(name, FAILED, f"{name}: read-only; left unchanged", result, failure="io")
+            atomic_write(target, output, backup_suffix=settings.backup)
+        elif settings.output_dir is not None:
+            target = settings.output_dir / found.relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, output, mode=found.path.stat().st_mode & 0o7777)
+    except (WriteError, OSError) as error:
+        message = str(error) if isinstance(error, WriteError) else f"{name}: cannot write ({error.strerror})"
+        return FileReport(name, FAILED, message, result, failure="io")
+    if settings.keep_text:
+        return FileReport(name, status, result=result, source=document.text, output=output)
+    return FileReport(name, status, result=result)
+
+
+def _warm() -> None:
+    """Worker start-up: load the dictionary and language model once per process."""
+    from untangle.engine import default_restorer
+
+    default_restorer().model  # noqa: B018 - loading is the point
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _process_star(arguments: tuple[Found, Settings]) -> FileReport:
+    return process(*arguments)
+
+
+def run(
+    files: list[Found], settings: Settings, jobs: int = 1, on_report: Callable[[FileReport], None] | None = None
+) -> Summary:
+    """Process `files` with `jobs` workers; call `on_report` for each, in input order."""
+    summary = Summary()
+    started = time.perf_counter()
+    reports: Iterable[FileReport]
+    pool = None
+    if jobs > 1 and len(files) > 1:
+        pool = _context().Pool(min(jobs, len(files)), initializer=_warm)
+        chunk = max(1, min(8, len(files) // (jobs * 8)))
+        reports = pool.imap(_process_star, ((found, settings) for found in files), chunksize=chunk)
+    else:
+        reports = (process(found, settings) for found in files)
+    try:
+        for report in reports:
+            summary.add(report)
+            if on_report is not None:
+                on_report(report)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# --- JSON Lines ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOutcome:
+    """One record's output line, whether it changed, and an error for a line that is not JSON."""
+
+    line: str
+    changed: bool
+    error: str = ""
+
+
+def _repair_records(lines: list[str], field_name: str, threshold: float | None) -> list[RecordOutcome]:
+    from untangle import fix
+    from untangle.records import RecordError, repair_line
+
+    outcomes = []
+    for line in lines:
+        try:
+            repaired, changed = repair_line(line, field_name, lambda text: fix(text, threshold=threshold))
+            outcomes.append(RecordOutcome(repaired, changed))
+        except RecordError as error:
+            outcomes.append(RecordOutcome(line, False, str(error)))
+    return outcomes
+
+
+def _windows(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(lines)
+    while window := list(itertools.islice(iterator, size)):
+        yield window
+
+
+def run_records(
+    lines: Iterable[str], field_name: str, threshold: float | None = None, jobs: int = 1
+) -> Iterator[RecordOutcome]:
+    """Repair field `field_name` of each JSON Lines record, in order, in bounded memory.
+
+    Records are taken a window at a time and split among the workers, so however long the
+    stream, only a few thousand records are in memory at once.
+    """
+    if jobs <= 1:
+        for window in _windows(lines, RECORD_WINDOW):
+            yield from _repair_records(window, field_name, threshold)
+        return
+    with _context().Pool(jobs, initializer=_warm) as pool:
+        for window in _windows(lines, RECORD_WINDOW * jobs):
+            slices = [window[i : i + RECORD_WINDOW // 4] for i in range(0, len(window), RECORD_WINDOW // 4)]
+            arguments = [(part, field_name, threshold) for part in slices]
+            for outcomes in pool.starmap(_repair_records, arguments):
+                yield from outcomes
+
+
+def default_jobs() -> int:
+    """Worker processes by default: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,138 @@
+"""Finding the files a batch run works on: folders walked in a stable order, .gitignore honoured.
+
+Files named on the command line are always taken. Inside folders, hidden files and folders are
+skipped, as is anything a .gitignore excludes or the user's --exclude matches; --include, when
+given, keeps only what matches. Patterns use .gitignore syntax ("*.txt", "drafts/", "/top.md").
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from untangle.safe_write import is_temp
+
+GITIGNORE = ".gitignore"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A file to process, and its path relative to the argument it was found under."""
+
+    path: Path
+    relative: Path  # for --output-dir: where it goes in the mirrored tree
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A path passed over, and why (shown to the user as a note)."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(slots=True)
+class Discovery:
+    """What a walk found: files in order, notes on what it skipped, and the folders it visited."""
+
+    files: list[Found] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
+
+
+def _spec(patterns: Iterable[str]):  # noqa: ANN202
+    import pathspec
+
+    lines = [line for line in patterns if line.strip()]
+    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+
+
+class _Ignores:
+    """The .gitignore files in effect in one folder: each with the folder it is relative to."""
+
+    def __init__(self, specs: tuple[tuple[Path, object], ...] = ()) -> None:
+        self.specs = specs
+
+    def entering(self, folder: Path) -> _Ignores:
+        try:
+            lines = (folder / GITIGNORE).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return self
+        spec = _spec(lines)
+        return _Ignores((*self.specs, (folder, spec))) if spec else self
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        for base, spec in self.specs:
+            relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+            if spec.match_file(relative):  # type: ignore[attr-defined]
+                return True
+        return False
+
+
+def _git_root_ignores(folder: Path) -> _Ignores:
+    """The .gitignore files of the folders above `folder`, up to the repository root."""
+    chain = []
+    for parent in folder.resolve().parents:
+        chain.append(parent)
+        if (parent / ".git").exists():
+            break
+    else:
+        return _Ignores()
+    ignores = _Ignores()
+    for parent in reversed(chain):
+        ignores = ignores.entering(parent)
+    return ignores
+
+
+def discover(
+    paths: Sequence[str | Path],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    use_gitignore: bool = True,
+) -> Discovery:
+    """Expand `paths` (files and folders) into the files to process, in a deterministic order."""
+    found = Discovery()
+    include_spec, exclude_spec = _spec(include), _spec(exclude)
+    for argument in paths:
+        root = Path(argument)
+        if root.is_dir():
+            ignores = _git_root_ignores(root) if use_gitignore else _Ignores()
+            _walk(root, root, ignores, include_spec, exclude_spec, use_gitignore, found)
+        elif root.exists() or root.is_symlink():
+            found.files.append(Found(root, Path(root.name)))
+            found.folders.append(root.parent)
+        else:
+            found.missing.append(root)
+    return found
+
+
+def _walk(root, folder, ignores, include_spec, exclude_spec, use_gitignore, found) -> None:  # noqa: ANN001
+    if use_gitignore:
+        ignores = ignores.entering(folder)
+    found.folders.append(folder)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        found.skipped.append(Skipped(folder, f"cannot list ({error.strerror or error})"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        relative = path.relative_to(root)
+        is_dir = entry.is_dir(follow_symlinks=False)
+        if entry.name.startswith(".") or is_temp(path):
+            continue  # hidden files and folders (.git, .venv, our own temporary files)
+        if entry.is_symlink():
+            found.skipped.append(Skipped(path, "symbolic link (name the target to fix it)"))
+            continue
+        if ignores.ignored(path, is_dir):
+            continue
+        posix = relative.as_posix() + ("/" if is_dir else "")
+        if exclude_spec is not None and exclude_spec.match_file(posix):
+            continue
+        if is_dir:
+            _walk(root, path, ignores, include_spec, exclude_spec, use_gitignore, found)
+        elif entry.is_file(follow_symlinks=False) and (include_spec is None or include_spec.match_file(posix)):
+            found.files.append(Found(path, relative))
