@@ -91,6 +91,20 @@ def test_include_exclude_and_gitignore(runner: CliRunner, tmp_path: Path) -> Non
     assert everything.exit_code == 0
 
 
+def test_relative_paths_inside_a_repository(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*.log\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text(SPUN, encoding="utf-8")
+    (tmp_path / "docs" / "run.log").write_text(SPUN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "docs")
+    result = runner.invoke(main, ["check", "--format", "json", "."])
+    assert result.exit_code == 1, result.output
+    assert [json.loads(line)["path"] for line in result.stdout.splitlines()] == ["a.txt"]
+
+
 def test_binary_files_are_skipped_with_a_note(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     result = runner.invoke(main, ["fix", "-w", str(tmp_path)])

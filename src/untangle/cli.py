@@ -158,7 +158,9 @@ def _settings(threshold: float | None, markup: str, encoding: str | None, **extr
     return Settings(threshold=threshold, markup=None if markup == "auto" else markup, encoding=encoding, **extra)
 
 
-def _run_batch(inputs: _Inputs, settings: Settings, jobs: int | None, quiet: bool, label: str, on_report=None):  # noqa: ANN001, ANN202
+def _run_batch(  # noqa: ANN202
+    inputs: _Inputs, settings: Settings, jobs: int | None, quiet: bool, label: str, on_report=None, summarize=True  # noqa: ANN001
+):
     """Discover, process and report; returns the summary and whether anything failed."""
     from untangle.batch import default_jobs, run
     from untangle.progress import Reporter
@@ -182,7 +184,8 @@ def _run_batch(inputs: _Inputs, settings: Settings, jobs: int | None, quiet: boo
                 on_report(report)
 
         summary = run(found.files, settings, jobs or default_jobs(), handle)
-        reporter.finish(summary)
+        if summarize:
+            reporter.finish(summary)
     return summary, bool(found.missing) or summary.failed > 0
 
 
@@ -389,7 +392,7 @@ def diff(
         summary = Summary()
         summary.add(report)
     else:
-        summary, failed = _run_batch(inputs, settings, jobs, True, "reading", show)
+        summary, failed = _run_batch(inputs, settings, jobs, quiet, "reading", show, summarize=False)
     sys.stdout.flush()
     if not quiet:
         click.echo(render.summary(summary.changes, summary.scanned, summary.held_back), err=True)
@@ -487,7 +490,9 @@ def check(
             click.echo(f"untangle: {report.message}", err=True)
         judge(report)
     else:
-        _, failed = _run_batch(inputs, settings, jobs, quiet, "checking", judge)
+        summary, failed = _run_batch(inputs, settings, jobs, quiet, "checking", judge, summarize=False)
+        if not quiet and output_format == "text":
+            click.echo(f"untangle: {summary.scanned} checked, {spun_count} spun", err=True)
     if failed:
         sys.exit(EXIT_IO)
     sys.exit(EXIT_SPUN if spun_count else EXIT_OK)

@@ -65,6 +65,7 @@ class _Ignores:
         return _Ignores((*self.specs, (folder, spec))) if spec else self
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
+        """Whether `path` (absolute) is excluded by any .gitignore in effect."""
         for base, spec in self.specs:
             relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
             if spec.match_file(relative):  # type: ignore[attr-defined]
@@ -75,7 +76,7 @@ class _Ignores:
 def _git_root_ignores(folder: Path) -> _Ignores:
     """The .gitignore files of the folders above `folder`, up to the repository root."""
     chain = []
-    for parent in folder.resolve().parents:
+    for parent in folder.parents:
         chain.append(parent)
         if (parent / ".git").exists():
             break
@@ -99,7 +100,7 @@ def discover(
     for argument in paths:
         root = Path(argument)
         if root.is_dir():
-            ignores = _git_root_ignores(root) if use_gitignore else _Ignores()
+            ignores = _git_root_ignores(Path(os.path.abspath(root))) if use_gitignore else _Ignores()
             _walk(root, root, ignores, include_spec, exclude_spec, use_gitignore, found)
         elif root.exists() or root.is_symlink():
             found.files.append(Found(root, Path(root.name)))
@@ -111,7 +112,7 @@ def discover(
 
 def _walk(root, folder, ignores, include_spec, exclude_spec, use_gitignore, found) -> None:  # noqa: ANN001
     if use_gitignore:
-        ignores = ignores.entering(folder)
+        ignores = ignores.entering(Path(os.path.abspath(folder)))
     found.folders.append(folder)
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
@@ -127,7 +128,7 @@ def _walk(root, folder, ignores, include_spec, exclude_spec, use_gitignore, foun
         if entry.is_symlink():
             found.skipped.append(Skipped(path, "symbolic link (name the target to fix it)"))
             continue
-        if ignores.ignored(path, is_dir):
+        if ignores.ignored(Path(os.path.abspath(path)), is_dir):
             continue
         posix = relative.as_posix() + ("/" if is_dir else "")
         if exclude_spec is not None and exclude_spec.match_file(posix):

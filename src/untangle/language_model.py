@@ -17,7 +17,7 @@ OOV_SENTINEL = -100_000_000  # pocketsphinx returns about -5.4e8 for unknown wor
 MIN_ZIPF = 1.0  # wordfreq lists nothing rarer than about 1e-8 (Zipf 1)
 SENTENCE_START = "<s>"
 SENTENCE_END = "</s>"
-CACHE_LIMIT = 2_000_000  # scores kept between calls; about 300 MB at the limit
+CACHE_LIMIT = 300_000  # scores kept between calls (about 45 MB): enough for a long article, flat on a stream
 
 History = tuple[str, ...]  # most recent word first, at most two
 
