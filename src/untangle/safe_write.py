@@ -44,7 +44,16 @@ def _owner_alive(path: Path) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A killed process nobody has reaped yet still answers os.kill; Linux's /proc tells."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return status.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
 
 
 def remove_stale_temps(folder: Path) -> list[Path]:
