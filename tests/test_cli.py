@@ -103,7 +103,7 @@ def test_usage_errors_exit_2(runner: CliRunner) -> None:
 
 def test_version_and_help(runner: CliRunner) -> None:
     assert __version__ in runner.invoke(main, ["--version"]).stdout
-    for command in ([], ["fix"], ["diff"]):
+    for command in ([], ["fix"], ["diff"], ["check"]):
         text = runner.invoke(main, [*command, "--help"]).stdout
         assert "Examples:" in text
         assert "Exit codes:" in text
@@ -116,3 +116,10 @@ def test_installed_script_runs_as_a_filter() -> None:
     done = subprocess.run([script, "fix"], input=SPUN.encode(), capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode() == FIXED
+
+
+def test_every_option_has_help_text() -> None:
+    for name, command in main.commands.items():
+        for parameter in command.params:
+            if parameter.param_type_name == "option":
+                assert parameter.help, f"untangle {name} {parameter.opts[0]} has no help text"
