@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from untangle.discovery import Found
@@ -50,7 +50,6 @@ class FileReport:
     result: Result | None = None
     source: str | None = None  # the original text, when Settings.keep_text
     output: bytes | None = None  # the repaired file's bytes, when Settings.keep_text
-    failure: str = ""  # "io" or "data" for FAILED
 
     @property
     def changes(self) -> int:
@@ -72,7 +71,6 @@ class Summary:
     changes: int = 0
     held_back: int = 0
     seconds: float = 0.0
-    failures: set[str] = field(default_factory=set)
 
     def add(self, report: FileReport) -> None:
         self.scanned += 1
@@ -84,7 +82,6 @@ class Summary:
             self.skipped += 1
         elif report.status == FAILED:
             self.failed += 1
-            self.failures.add(report.failure)
 
     def line(self) -> str:
         noun = "file" if self.scanned == 1 else "files"
@@ -113,8 +110,7 @@ def process(found: Found, settings: Settings) -> FileReport:
             return FileReport(name, SKIPPED, "binary file")
         document = parse(data, name, settings.encoding)
     except InputError as error:
-        failure = "data" if "not valid" in str(error) or "encoding" in str(error) else "io"
-        return FileReport(name, FAILED, str(error), failure=failure)
+        return FileReport(name, FAILED, str(error))
     result = restore_file_text(document.text, name, settings)
     output = document.encoding.encode(result.text) if result.changes else data
     status = CHANGED if result.changes else UNCHANGED
@@ -122,7 +118,7 @@ def process(found: Found, settings: Settings) -> FileReport:
         if settings.write and result.changes:
             target = found.path.resolve()  # a symbolic link keeps pointing at the fixed file
             if read_only(target):
-                return FileReport(name, FAILED, f"{name}: read-only; left unchanged", result, failure="io")
+                return FileReport(name, FAILED, f"{name}: read-only; left unchanged", result)
             atomic_write(target, output, backup_suffix=settings.backup)
         elif settings.output_dir is not None:
             target = settings.output_dir / found.relative
@@ -130,7 +126,7 @@ def process(found: Found, settings: Settings) -> FileReport:
             atomic_write(target, output, mode=found.path.stat().st_mode & 0o7777)
     except (WriteError, OSError) as error:
         message = str(error) if isinstance(error, WriteError) else f"{name}: cannot write ({error.strerror})"
-        return FileReport(name, FAILED, message, result, failure="io")
+        return FileReport(name, FAILED, message, result)
     if settings.keep_text:
         return FileReport(name, status, result=result, source=document.text, output=output)
     return FileReport(name, status, result=result)

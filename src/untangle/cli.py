@@ -117,57 +117,84 @@ def _file_options(function):  # noqa: ANN001, ANN201
         click.option("-q", "--quiet", is_flag=True, help="No progress bar, notes or summary; errors only."),
         _threshold_option,
     ]
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        shared = {name: kwargs.pop(name) for name in _FileOptions.__dataclass_fields__}
+        return function(*args, files=_FileOptions(**shared), **kwargs)
+
     for option in reversed(options):
-        function = option(function)
-    return function
+        wrapper = option(wrapper)
+    return wrapper
 
 
 @dataclass(frozen=True)
-class _Inputs:
-    """The command's arguments, sorted into standard input, named files and folders."""
+class _FileOptions:
+    """The options `_file_options` adds, as one value: which files, and how to read and repair them."""
 
-    arguments: tuple[str, ...]
     include: tuple[str, ...]
     exclude: tuple[str, ...]
-    use_gitignore: bool
+    no_gitignore: bool
+    encoding: str | None
+    markup: str
+    jobs: int | None
+    quiet: bool
+    threshold: float | None
 
-    @property
-    def stdin_only(self) -> bool:
-        return not self.arguments or self.arguments == (STDIN_NAME,)
+    def settings(self, **extra: object) -> Settings:
+        """Batch settings from these options plus the command's own (`extra`)."""
+        if self.encoding is not None:
+            import codecs
 
-    @property
-    def has_folder(self) -> bool:
-        return any(os.path.isdir(argument) for argument in self.arguments)
-
-    def discover(self) -> Discovery:
-        from untangle.discovery import discover
-
-        if STDIN_NAME in self.arguments:
-            raise click.UsageError("'-' (standard input) cannot be mixed with files")
-        return discover(self.arguments, self.include, self.exclude, self.use_gitignore)
-
-
-def _settings(threshold: float | None, markup: str, encoding: str | None, **extra: object) -> Settings:
-    if encoding is not None:
-        import codecs
-
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
-    return Settings(threshold=threshold, markup=None if markup == "auto" else markup, encoding=encoding, **extra)
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise click.BadParameter(f"unknown encoding {self.encoding!r}", param_hint="--encoding") from None
+        markup = None if self.markup == "auto" else self.markup
+        return Settings(threshold=self.threshold, markup=markup, encoding=self.encoding, **extra)
 
 
-def _run_batch(  # noqa: ANN202
-    inputs: _Inputs, settings: Settings, jobs: int | None, quiet: bool, label: str, on_report=None, summarize=True  # noqa: ANN001
+def _stdin_only(paths: tuple[str, ...]) -> bool:
+    return not paths or paths == (STDIN_NAME,)
+
+
+def _discover(paths: tuple[str, ...], files: _FileOptions, extra_exclude: tuple[str, ...] = ()) -> Discovery:
+    from untangle.discovery import discover
+
+    if STDIN_NAME in paths:
+        raise click.UsageError("'-' (standard input) cannot be mixed with files")
+    return discover(paths, files.include, (*files.exclude, *extra_exclude), not files.no_gitignore)
+
+
+def _run(  # noqa: ANN202
+    paths: tuple[str, ...],
+    files: _FileOptions,
+    settings: Settings,
+    label: str,
+    on_report,  # noqa: ANN001
+    jobs: int | None = None,
+    summarize: bool = True,
+    extra_exclude: tuple[str, ...] = (),
 ):
-    """Discover, process and report; returns the summary and whether anything failed."""
+    """Process standard input, or discover and process files; report as they finish, in order.
+
+    Returns the summary and whether anything failed (a missing path, an unreadable file).
+    """
     from untangle.batch import default_jobs, run
     from untangle.progress import Reporter
     from untangle.safe_write import remove_stale_temps
 
-    found = inputs.discover()
-    with Reporter(len(found.files), quiet, label) as reporter:
+    if _stdin_only(paths):
+        report = _stdin_report(settings)
+        summary = Summary()
+        summary.add(report)
+        with Reporter(1, files.quiet, label) as reporter:
+            reporter(report)
+        on_report(report)
+        return summary, report.status == FAILED
+    found = _discover(paths, files, extra_exclude)
+    with Reporter(len(found.files), files.quiet, label) as reporter:
         for path in found.missing:
             reporter.say(f"untangle: {path}: no such file", always=True)
         for skipped in found.skipped:
@@ -178,15 +205,28 @@ def _run_batch(  # noqa: ANN202
                 for stale in remove_stale_temps(folder):
                     reporter.say(f"untangle: note: removed {stale}, left by an interrupted run")
 
-        def handle(report) -> None:  # noqa: ANN001
+        def handle(report: FileReport) -> None:
             reporter(report)
-            if on_report is not None:
-                on_report(report)
+            on_report(report)
 
-        summary = run(found.files, settings, jobs or default_jobs(), handle)
+        summary = run(found.files, settings, jobs or files.jobs or default_jobs(), handle)
         if summarize:
             reporter.finish(summary)
     return summary, bool(found.missing) or summary.failed > 0
+
+
+def _stdin_report(settings: Settings) -> FileReport:
+    """Standard input processed like a file."""
+    from untangle.batch import restore_file_text
+
+    try:
+        document = read(STDIN_NAME, settings.encoding)
+    except InputError as error:
+        return FileReport(STDIN_NAME, FAILED, str(error))
+    result = restore_file_text(document.text, "", settings)
+    status = CHANGED if result.changes else UNCHANGED
+    output = document.encoding.encode(result.text)
+    return FileReport(STDIN_NAME, status, result=result, source=document.text, output=output)
 
 
 @main.command(epilog=EXIT_CODES_HELP)
@@ -212,14 +252,7 @@ def fix(
     backup: str | None,
     jsonl: bool,
     field_name: str,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    no_gitignore: bool,
-    encoding: str | None,
-    markup: str,
-    jobs: int | None,
-    quiet: bool,
-    threshold: float | None,
+    files: _FileOptions,
 ) -> None:
     """Repair PATHS (files, folders, or standard input).
 
@@ -235,7 +268,6 @@ def fix(
       untangle fix --output-dir restored/ --jobs 4 articles/
       untangle fix --jsonl --field text < crawl.jsonl > repaired.jsonl
     """
-    inputs = _Inputs(paths, include, exclude, not no_gitignore)
     if write and output_dir is not None:
         raise click.UsageError("use either --write or --output-dir, not both")
     if backup is not None and not write:
@@ -245,44 +277,33 @@ def fix(
     if jsonl:
         if write or output_dir is not None:
             raise click.UsageError("--jsonl writes to standard output; redirect it instead of --write/--output-dir")
-        sys.exit(_fix_records(paths, field_name, threshold, jobs, quiet))
-    if backup is not None:  # a later run must not treat the backups as articles
-        inputs = _Inputs(paths, include, (*exclude, f"*{backup}"), not no_gitignore)
+        sys.exit(_fix_records(paths, field_name, files.threshold, files.jobs, files.quiet))
     writing = write or output_dir is not None
-    if writing and inputs.stdin_only:
+    if writing and _stdin_only(paths):
         raise click.UsageError("--write and --output-dir need files or folders, not standard input")
-    if not writing and inputs.has_folder:
+    if not writing and any(os.path.isdir(path) for path in paths):
         raise click.UsageError("a folder needs --write (fix in place) or --output-dir DIR (write a copy)")
-    keep = not writing
-    settings = _settings(threshold, markup, encoding, write=write, output_dir=output_dir, backup=backup, keep_text=keep)
-    if inputs.stdin_only:
-        sys.exit(_fix_stdin(settings))
+    settings = files.settings(write=write, output_dir=output_dir, backup=backup, keep_text=not writing)
     out = sys.stdout.buffer
 
-    def emit(report) -> None:  # noqa: ANN001
+    def emit(report: FileReport) -> None:
         if report.output is not None:
             out.write(report.output)
 
-    summary, failed = _run_batch(inputs, settings, jobs if writing else 1, quiet or not writing, "fixing", emit)
+    summary, failed = _run(
+        paths,
+        files,
+        settings,
+        "fixing",
+        emit,
+        jobs=None if writing else 1,  # to standard output: in order, in this process
+        summarize=writing,
+        extra_exclude=(f"*{backup}",) if backup else (),  # a later run must not treat backups as articles
+    )
     out.flush()
-    if not writing and not quiet:
+    if not writing and not files.quiet:
         _note_held_back(summary.held_back)
     sys.exit(EXIT_IO if failed else EXIT_OK)
-
-
-def _fix_stdin(settings: Settings) -> int:
-    from untangle.batch import restore_file_text
-
-    try:
-        document = read(STDIN_NAME, settings.encoding)
-    except InputError as error:
-        click.echo(f"untangle: {error}", err=True)
-        return EXIT_IO
-    result = restore_file_text(document.text, "", settings)
-    sys.stdout.buffer.write(document.encoding.encode(result.text))
-    sys.stdout.buffer.flush()
-    _note_held_back(len(result.held_back))
-    return EXIT_OK
 
 
 def _note_held_back(count: int) -> None:
@@ -339,18 +360,7 @@ def _fix_records(
 )
 @_file_options
 @_fail_on_data_error
-def diff(
-    paths: tuple[str, ...],
-    color: str,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    no_gitignore: bool,
-    encoding: str | None,
-    markup: str,
-    jobs: int | None,
-    quiet: bool,
-    threshold: float | None,
-) -> None:
+def diff(paths: tuple[str, ...], color: str, files: _FileOptions) -> None:
     """Show every change untangle would make to PATHS (files, folders, or standard input).
 
     On a terminal: each changed line with old words struck out in red and new ones in green,
@@ -371,9 +381,8 @@ def diff(
         from rich.console import Console
 
         console = Console(force_terminal=True, highlight=False)
-    settings = _settings(threshold, markup, encoding, keep_text=True)
 
-    def show(report) -> None:  # noqa: ANN001
+    def show(report: FileReport) -> None:
         if report.result is None or report.source is None:
             return
         name = "<stdin>" if report.path == STDIN_NAME else report.path
@@ -382,33 +391,11 @@ def diff(
         else:
             sys.stdout.write(render.plain(name, report.source, report.result.changes))
 
-    inputs = _Inputs(paths, include, exclude, not no_gitignore)
-    if inputs.stdin_only:
-        report, failed = _stdin_report(settings), False
-        if report.status == FAILED:
-            click.echo(f"untangle: {report.message}", err=True)
-            failed = True
-        show(report)
-        summary = Summary()
-        summary.add(report)
-    else:
-        summary, failed = _run_batch(inputs, settings, jobs, quiet, "reading", show, summarize=False)
+    summary, failed = _run(paths, files, files.settings(keep_text=True), "reading", show, summarize=False)
     sys.stdout.flush()
-    if not quiet:
+    if not files.quiet:
         click.echo(render.summary(summary.changes, summary.scanned, summary.held_back), err=True)
     sys.exit(EXIT_IO if failed else EXIT_OK)
-
-
-def _stdin_report(settings: Settings) -> FileReport:
-    """Standard input processed like a file (for diff and check)."""
-    from untangle.batch import restore_file_text
-
-    try:
-        document = read(STDIN_NAME, settings.encoding)
-    except InputError as error:
-        return FileReport(STDIN_NAME, FAILED, str(error), failure="io")
-    result = restore_file_text(document.text, "", settings)
-    return FileReport(STDIN_NAME, CHANGED if result.changes else UNCHANGED, result=result, source=document.text)
 
 
 EXIT_SPUN = 1
@@ -442,19 +429,7 @@ Exit codes:
 )
 @_file_options
 @_fail_on_data_error
-def check(
-    paths: tuple[str, ...],
-    spun_threshold: float,
-    output_format: str,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    no_gitignore: bool,
-    encoding: str | None,
-    markup: str,
-    jobs: int | None,
-    quiet: bool,
-    threshold: float | None,
-) -> None:
+def check(paths: tuple[str, ...], spun_threshold: float, output_format: str, files: _FileOptions) -> None:
     """Say which of PATHS (files, folders, or standard input) look spun, like `black --check`.
 
     For each input: whether it looks spun, the probability, the spin level (share of replaceable
@@ -468,10 +443,9 @@ def check(
     """
     from untangle.verdict import Verdict
 
-    settings = _settings(threshold, markup, encoding, keep_text=True)
     spun_count = 0
 
-    def judge(report) -> None:  # noqa: ANN001
+    def judge(report: FileReport) -> None:
         nonlocal spun_count
         if report.result is None or report.source is None:
             return
@@ -479,20 +453,12 @@ def check(
         spun_count += verdict.spun
         if output_format == "json":
             click.echo(verdict.as_json())
-        elif not quiet or verdict.spun:
+        elif not files.quiet or verdict.spun:
             click.echo(verdict.as_text())
 
-    inputs = _Inputs(paths, include, exclude, not no_gitignore)
-    if inputs.stdin_only:
-        report = _stdin_report(settings)
-        failed = report.status == FAILED
-        if failed:
-            click.echo(f"untangle: {report.message}", err=True)
-        judge(report)
-    else:
-        summary, failed = _run_batch(inputs, settings, jobs, quiet, "checking", judge, summarize=False)
-        if not quiet and output_format == "text":
-            click.echo(f"untangle: {summary.scanned} checked, {spun_count} spun", err=True)
+    summary, failed = _run(paths, files, files.settings(keep_text=True), "checking", judge, summarize=False)
+    if not files.quiet and output_format == "text" and not _stdin_only(paths):
+        click.echo(f"untangle: {summary.scanned} checked, {spun_count} spun", err=True)
     if failed:
         sys.exit(EXIT_IO)
     sys.exit(EXIT_SPUN if spun_count else EXIT_OK)
