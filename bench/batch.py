@@ -103,7 +103,7 @@ def build_jsonl(path: Path, megabytes: float, seed: int = 11) -> int:
     sentences = [s for p in paragraphs(ROOT / "examples" / "spun-article.txt") for s in re.split(r"(?<=\.) ", p)]
     sentences += [s for f in sorted((BENCH / "corpus").glob("*.txt")) for p in paragraphs(f) for s in p.split(". ")]
     rng = random.Random(seed)
-    filler = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz <>/=\"") for _ in range(3000))
+    filler = "".join(rng.choice('abcdefghijklmnopqrstuvwxyz <>/="') for _ in range(3000))
     records = 0
     with path.open("w", encoding="utf-8") as out:
         while out.tell() < megabytes * 1e6:

@@ -91,9 +91,7 @@ def test_include_exclude_and_gitignore(runner: CliRunner, tmp_path: Path) -> Non
     assert everything.exit_code == 0
 
 
-def test_relative_paths_inside_a_repository(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_relative_paths_inside_a_repository(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / ".gitignore").write_text("*.log\n", encoding="utf-8")
     (tmp_path / "docs").mkdir()
@@ -151,7 +149,7 @@ def test_forced_encoding_and_undecodable_files(runner: CliRunner, tmp_path: Path
 
 def test_html_only_prose_changes(runner: CliRunner, tmp_path: Path) -> None:
     page = (
-        '<html><head><style>p.astatine { color: red }</style></head><body>\n'
+        "<html><head><style>p.astatine { color: red }</style></head><body>\n"
         '<p class="helium">Helium told reporters astatine a <a href="https://example.org/astatine">quality league</a>'
         " that the work was late due to the fact that the bridge was closed.</p>\n"
         "<pre>astatine helium</pre><p>Ben &amp; Jerry&rsquo;s shop opened.</p>\n</body></html>\n"

@@ -22,8 +22,33 @@ EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdow
 PARAGRAPH_BREAK = "\n\n"
 INLINE_TAGS = frozenset(
     {
-        "a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "font", "i", "ins", "del", "kbd",
-        "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "data",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "del",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
     }
 )
 VERBATIM_ELEMENTS = "script|style|pre|code|textarea|template|svg|math"
