@@ -10,18 +10,16 @@
 
 from __future__ import annotations
 
+from untangle.restorer import Repair, Restorer
 from untangle.result import Change, Paragraph, Result
 
 __version__ = "0.1.0"
-__all__ = ["Change", "Paragraph", "Result", "__version__", "fix", "restore"]
+__all__ = ["Change", "Paragraph", "Repair", "Restorer", "Result", "__version__", "fix", "restore"]
 
 
 def restore(text: str, *, threshold: float | None = None) -> Result:
     """Repair spun `text`; return the repaired text, every change made, and the spin level."""
-    from untangle.engine import Options, default_restorer
-
-    options = Options() if threshold is None else Options(threshold=threshold)
-    return default_restorer().restore(text, options)
+    return Restorer(threshold).restore(text)
 
 
 def fix(text: str, *, threshold: float | None = None) -> str:

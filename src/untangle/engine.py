@@ -225,7 +225,7 @@ class _Sentence:
         return self.words[0].paragraph
 
 
-class Restorer:
+class Engine:
     """Restores spun text; holds the dictionary and language model so they load once."""
 
     def __init__(self, dictionary: Dictionary | None = None, model: LanguageModel | None = None) -> None:
@@ -575,12 +575,12 @@ def _reason(entry: Entry, probability: float) -> str:
     return f"'{entry.spun}' is {link} '{entry.original}'; context favours '{entry.original}' (p={probability:.2f})"
 
 
-_DEFAULT_RESTORER: Restorer | None = None
+_DEFAULT_ENGINE: Engine | None = None
 
 
-def default_restorer() -> Restorer:
-    """A process-wide Restorer with the built-in dictionary."""
-    global _DEFAULT_RESTORER
-    if _DEFAULT_RESTORER is None:
-        _DEFAULT_RESTORER = Restorer()
-    return _DEFAULT_RESTORER
+def default_engine() -> Engine:
+    """A process-wide Engine with the built-in dictionary."""
+    global _DEFAULT_ENGINE
+    if _DEFAULT_ENGINE is None:
+        _DEFAULT_ENGINE = Engine()
+    return _DEFAULT_ENGINE

@@ -1,0 +1,103 @@
+"""A reusable, picklable restorer for batches: the API data pipelines call.
+
+A `Restorer` is only its settings. Pickling it (to a worker process, a Dask or Spark task)
+ships a few bytes; each process loads the dictionary and language model once, on first use,
+and every later call in that process reuses them.
+
+>>> from untangle import Restorer
+>>> restorer = Restorer(threshold=0.8)
+>>> import pickle; len(pickle.dumps(restorer)) < 200
+True
+>>> restorer.repair(["Helium said astatine the meeting."])  # doctest: +SKIP
+[Repair(text='He said at the meeting.', changes=2, spin_level=..., spun_probability=...)]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, overload
+
+from untangle.result import Result
+
+if TYPE_CHECKING:
+    import pandas
+
+NO_TEXT = math.nan  # spin level and probability of a missing value (None, NaN or NA in a column)
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """One text's outcome in a batch: the repaired text and the figures a pipeline filters on."""
+
+    text: Any  # the repaired string; a missing value (None, NaN) is passed through as it was
+    changes: int  # words and phrases changed
+    spin_level: float  # share of replaceable words the spinner changed, as estimated (0 = clean)
+    spun_probability: float  # posterior probability that the text was spun at all
+
+
+@dataclass(frozen=True, slots=True)
+class Restorer:
+    """Repairs texts with fixed settings; cheap to pickle, loads its models lazily per process."""
+
+    threshold: float | None = None  # confidence a change needs; None: the engine's default
+
+    def restore(self, text: str) -> Result:
+        """Repair one text; the full result with every change."""
+        from untangle.engine import Options, default_engine
+
+        options = Options() if self.threshold is None else Options(threshold=self.threshold)
+        return default_engine().restore(text, options)
+
+    def fix(self, text: str) -> str:
+        """Repair one text; only the repaired text."""
+        return self.restore(text).text
+
+    def repair_one(self, text: Any) -> Repair:
+        """Repair one value of a batch; None, NaN and NA pass through, other non-strings are an error."""
+        if _missing(text):
+            return Repair(text, 0, NO_TEXT, NO_TEXT)
+        if not isinstance(text, str):
+            raise TypeError(f"untangle repairs strings, not {type(text).__name__}")
+        result = self.restore(text)
+        return Repair(result.text, len(result.changes), result.spin_level, result.spun_probability)
+
+    @overload
+    def repair(self, texts: pandas.Series) -> pandas.DataFrame: ...
+    @overload
+    def repair(self, texts: Iterable[Any]) -> list[Repair]: ...
+
+    def repair(self, texts):  # noqa: ANN001, ANN201 - typed by the overloads above
+        """Repair many texts in one call.
+
+        A pandas Series gives a DataFrame with the same index and the columns `text`, `changes`,
+        `spin_level` and `spun_probability`; any other iterable gives a list of `Repair` values.
+        """
+        if _is_series(texts):
+            import pandas
+
+            repairs = [self.repair_one(text) for text in texts]
+            return pandas.DataFrame(
+                {
+                    "text": pandas.Series([r.text for r in repairs], index=texts.index, dtype=texts.dtype),
+                    "changes": pandas.Series([r.changes for r in repairs], index=texts.index, dtype="int64"),
+                    "spin_level": pandas.Series([r.spin_level for r in repairs], index=texts.index, dtype="float64"),
+                    "spun_probability": pandas.Series(
+                        [r.spun_probability for r in repairs], index=texts.index, dtype="float64"
+                    ),
+                },
+                index=texts.index,
+            )
+        return [self.repair_one(text) for text in texts]
+
+
+def _missing(value: object) -> bool:
+    """None, a float NaN, or pandas' NA: a missing value in a column, not a text."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or type(value).__name__ == "NAType"
+
+
+def _is_series(value: object) -> bool:
+    """A pandas Series, recognised without importing pandas for callers that never use it."""
+    cls = type(value)
+    return cls.__name__ == "Series" and cls.__module__.startswith("pandas")
