@@ -89,3 +89,16 @@ def test_immoderate_grade_becomes_any_degree() -> None:
     assert "any degree of certainty" in restored(
         "Nobody knows with immoderate grade of certainty what volition happen."
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="two short clean sentences with helium and 'the present schedule' (trigram: 'the present day') "
+    "look spun: two capped artifacts outweigh the words left as written",
+)
+def test_helium_stays_in_two_short_clean_sentences() -> None:
+    text = (
+        "Helium is lighter than air, which is why the balloon rose so quickly. "
+        "A person at the front desk can answer questions about the present schedule."
+    )
+    assert restored(text) == text
