@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from untangle.discovery import Found
 from untangle.encodings import looks_binary
@@ -25,6 +26,10 @@ from untangle.safe_write import WriteError, atomic_write, read_only
 
 CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
 RECORD_WINDOW = 512  # JSON Lines records in flight per worker: bounds memory on any stream
+RECORD_SLICE = RECORD_WINDOW // 4  # records per task handed to a worker
+# Runs tasks elsewhere (a Dask cluster): mapper(function, argument tuples) yields
+# function(*arguments) for each, in input order.
+Mapper = Callable[[Callable[..., Any], Iterable[tuple]], Iterator[Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +139,9 @@ def process(found: Found, settings: Settings) -> FileReport:
 
 def _warm() -> None:
     """Worker start-up: load the dictionary and language model once per process."""
-    from untangle.engine import default_restorer
+    from untangle.engine import default_engine
 
-    default_restorer().model  # noqa: B018 - loading is the point
+    default_engine().model  # noqa: B018 - loading is the point
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -149,14 +154,20 @@ def _process_star(arguments: tuple[Found, Settings]) -> FileReport:
 
 
 def run(
-    files: list[Found], settings: Settings, jobs: int = 1, on_report: Callable[[FileReport], None] | None = None
+    files: list[Found],
+    settings: Settings,
+    jobs: int = 1,
+    on_report: Callable[[FileReport], None] | None = None,
+    mapper: Mapper | None = None,
 ) -> Summary:
-    """Process `files` with `jobs` workers; call `on_report` for each, in input order."""
+    """Process `files` with `jobs` workers (or on `mapper`'s); call `on_report` for each, in input order."""
     summary = Summary()
     started = time.perf_counter()
     reports: Iterable[FileReport]
     pool = None
-    if jobs > 1 and len(files) > 1:
+    if mapper is not None:
+        reports = mapper(process, ((found, settings) for found in files))
+    elif jobs > 1 and len(files) > 1:
         pool = _context().Pool(min(jobs, len(files)), initializer=_warm)
         chunk = max(1, min(8, len(files) // (jobs * 8)))
         reports = pool.imap(_process_star, ((found, settings) for found in files), chunksize=chunk)
@@ -208,20 +219,29 @@ def _windows(lines: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def run_records(
-    lines: Iterable[str], field_name: str, threshold: float | None = None, jobs: int = 1
+    lines: Iterable[str],
+    field_name: str,
+    threshold: float | None = None,
+    jobs: int = 1,
+    mapper: Mapper | None = None,
 ) -> Iterator[RecordOutcome]:
     """Repair field `field_name` of each JSON Lines record, in order, in bounded memory.
 
-    Records are taken a window at a time and split among the workers, so however long the
-    stream, only a few thousand records are in memory at once.
+    Records are taken a window at a time and split among the workers (or handed to `mapper` a
+    slice at a time), so however long the stream, only a few thousand records are in memory.
     """
+    if mapper is not None:
+        slices = ((part, field_name, threshold) for part in _windows(lines, RECORD_SLICE))
+        for outcomes in mapper(_repair_records, slices):
+            yield from outcomes
+        return
     if jobs <= 1:
         for window in _windows(lines, RECORD_WINDOW):
             yield from _repair_records(window, field_name, threshold)
         return
     with _context().Pool(jobs, initializer=_warm) as pool:
         for window in _windows(lines, RECORD_WINDOW * jobs):
-            slices = [window[i : i + RECORD_WINDOW // 4] for i in range(0, len(window), RECORD_WINDOW // 4)]
+            slices = [window[i : i + RECORD_SLICE] for i in range(0, len(window), RECORD_SLICE)]
             arguments = [(part, field_name, threshold) for part in slices]
             for outcomes in pool.starmap(_repair_records, arguments):
                 yield from outcomes

@@ -6,6 +6,8 @@ not be written; 4 a dictionary or data file is malformed.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -44,7 +46,6 @@ def _threshold_option(function):  # noqa: ANN001, ANN201
 
 def _fail_on_data_error(function):  # noqa: ANN001, ANN201
     """Turn a malformed dictionary into a one-line error and exit code 4."""
-    import functools
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -117,7 +118,6 @@ def _file_options(function):  # noqa: ANN001, ANN201
         click.option("-q", "--quiet", is_flag=True, help="No progress bar, notes or summary; errors only."),
         _threshold_option,
     ]
-    import functools
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -176,6 +176,7 @@ def _run(  # noqa: ANN202
     jobs: int | None = None,
     summarize: bool = True,
     extra_exclude: tuple[str, ...] = (),
+    mapper=None,  # noqa: ANN001 - batch.Mapper: run the files on a Dask cluster
 ):
     """Process standard input, or discover and process files; report as they finish, in order.
 
@@ -209,7 +210,7 @@ def _run(  # noqa: ANN202
             reporter(report)
             on_report(report)
 
-        summary = run(found.files, settings, jobs or files.jobs or default_jobs(), handle)
+        summary = run(found.files, settings, jobs or files.jobs or default_jobs(), handle, mapper)
         if summarize:
             reporter.finish(summary)
     return summary, bool(found.missing) or summary.failed > 0
@@ -243,6 +244,18 @@ def _stdin_report(settings: Settings) -> FileReport:
 @click.option("--backup", metavar="SUFFIX", default=None, help="With --write, keep each original as FILE+SUFFIX.")
 @click.option("--jsonl", is_flag=True, help="Input is JSON Lines: repair one field of each record (see --field).")
 @click.option("--field", "field_name", default="text", show_default=True, help="With --jsonl, the field to repair.")
+@click.option(
+    "--dask",
+    "use_dask",
+    is_flag=True,
+    help="Spread the work over a local Dask cluster, one worker per core (or --jobs); needs untangle[dask].",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Spread the work over the Dask cluster at ADDRESS (tcp://host:8786); needs untangle[dask].",
+)
 @_file_options
 @_fail_on_data_error
 def fix(
@@ -252,6 +265,8 @@ def fix(
     backup: str | None,
     jsonl: bool,
     field_name: str,
+    use_dask: bool,
+    scheduler: str | None,
     files: _FileOptions,
 ) -> None:
     """Repair PATHS (files, folders, or standard input).
@@ -267,6 +282,7 @@ def fix(
       untangle fix --write --backup .orig articles/
       untangle fix --output-dir restored/ --jobs 4 articles/
       untangle fix --jsonl --field text < crawl.jsonl > repaired.jsonl
+      untangle fix --jsonl --dask crawl.jsonl > repaired.jsonl
     """
     if write and output_dir is not None:
         raise click.UsageError("use either --write or --output-dir, not both")
@@ -274,10 +290,14 @@ def fix(
         raise click.UsageError("--backup needs --write")
     if backup is not None and (not backup or "/" in backup):
         raise click.BadParameter("must be a non-empty file name suffix such as .orig", param_hint="--backup")
+    if use_dask and scheduler:
+        raise click.UsageError("use either --dask (a local cluster) or --scheduler ADDRESS, not both")
     if jsonl:
         if write or output_dir is not None:
             raise click.UsageError("--jsonl writes to standard output; redirect it instead of --write/--output-dir")
-        sys.exit(_fix_records(paths, field_name, files.threshold, files.jobs, files.quiet))
+        with _dask_mapper(use_dask, scheduler, files.jobs) as mapper:
+            status = _fix_records(paths, field_name, files.threshold, files.jobs, files.quiet, mapper)
+        sys.exit(status)
     writing = write or output_dir is not None
     if writing and _stdin_only(paths):
         raise click.UsageError("--write and --output-dir need files or folders, not standard input")
@@ -290,16 +310,18 @@ def fix(
         if report.output is not None:
             out.write(report.output)
 
-    summary, failed = _run(
-        paths,
-        files,
-        settings,
-        "fixing",
-        emit,
-        jobs=None if writing else 1,  # to standard output: in order, in this process
-        summarize=writing,
-        extra_exclude=(f"*{backup}",) if backup else (),  # a later run must not treat backups as articles
-    )
+    with _dask_mapper(use_dask and not _stdin_only(paths), scheduler, files.jobs) as mapper:
+        summary, failed = _run(
+            paths,
+            files,
+            settings,
+            "fixing",
+            emit,
+            jobs=None if writing else 1,  # to standard output: in order, in this process
+            summarize=writing,
+            extra_exclude=(f"*{backup}",) if backup else (),  # a later run must not treat backups as articles
+            mapper=mapper,
+        )
     out.flush()
     if not writing and not files.quiet:
         _note_held_back(summary.held_back)
@@ -311,8 +333,38 @@ def _note_held_back(count: int) -> None:
         click.echo(f"untangle: {count} lower-confidence suggestions held back (see `untangle diff`)", err=True)
 
 
+@contextlib.contextmanager
+def _dask_mapper(local: bool, address: str | None, jobs: int | None):  # noqa: ANN202
+    """The Dask cluster's ordered map for --dask or --scheduler; None (and no Dask import) otherwise."""
+    if not local and not address:
+        yield None
+        return
+    try:
+        from untangle.dask import cluster, ordered_map
+    except ImportError:
+        click.echo("untangle: --dask and --scheduler need Dask: pip install 'untangle[dask]'", err=True)
+        sys.exit(EXIT_USAGE)
+    from untangle.batch import default_jobs
+
+    try:
+        context = cluster(address, jobs or default_jobs())
+        client = context.__enter__()
+    except (OSError, TimeoutError) as error:
+        click.echo(f"untangle: cannot reach the Dask scheduler {address or '(local)'}: {error}", err=True)
+        sys.exit(EXIT_IO)
+    try:
+        yield functools.partial(ordered_map, client)
+    finally:
+        context.__exit__(None, None, None)
+
+
 def _fix_records(
-    paths: tuple[str, ...], field_name: str, threshold: float | None, jobs: int | None, quiet: bool
+    paths: tuple[str, ...],
+    field_name: str,
+    threshold: float | None,
+    jobs: int | None,
+    quiet: bool,
+    mapper=None,  # noqa: ANN001 - batch.Mapper
 ) -> int:
     """Stream JSON Lines from PATHS (or standard input) to standard output, one field repaired."""
     import io
@@ -333,7 +385,8 @@ def _fix_records(
         with raw:
             lines = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
             try:
-                for number, outcome in enumerate(run_records(lines, field_name, threshold, jobs or default_jobs()), 1):
+                outcomes = run_records(lines, field_name, threshold, jobs or default_jobs(), mapper)
+                for number, outcome in enumerate(outcomes, 1):
                     records += 1
                     changed += outcome.changed
                     if outcome.error:
