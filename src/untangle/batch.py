@@ -20,7 +20,8 @@ from typing import Any
 from untangle.discovery import Found
 from untangle.encodings import looks_binary
 from untangle.inputs import InputError, parse, read_bytes
-from untangle.markup import format_for, restore_marked_up
+from untangle.markup import format_for
+from untangle.restorer import Restorer
 from untangle.result import Result
 from untangle.safe_write import WriteError, atomic_write, read_only
 
@@ -43,6 +44,13 @@ class Settings:
     output_dir: Path | None = None  # or write every file into this mirrored tree
     backup: str | None = None  # keep the original as path + this suffix when writing in place
     keep_text: bool = False  # return the original and repaired text (diff, standard output)
+    dictionaries: tuple[str, ...] = ()  # user dictionary files, absolute paths
+    allow: tuple[str, ...] = ()  # words and phrases never to change
+
+    def restorer(self, name: str = "") -> Restorer:
+        """The Restorer for file `name` (its extension may say HTML or Markdown)."""
+        markup = format_for(name, self.markup)
+        return Restorer(self.threshold, self.dictionaries, self.allow, markup)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +108,7 @@ class Summary:
 
 def restore_file_text(text: str, name: str, settings: Settings) -> Result:
     """Restore one file's text, repairing only prose if it is HTML or Markdown."""
-    from untangle import restore
-
-    markup = format_for(name, settings.markup)
-    return restore_marked_up(text, markup, lambda plain: restore(plain, threshold=settings.threshold))
+    return settings.restorer(name).restore(text)
 
 
 def process(found: Found, settings: Settings) -> FileReport:
@@ -198,14 +203,13 @@ class RecordOutcome:
     error: str = ""
 
 
-def _repair_records(lines: list[str], field_name: str, threshold: float | None) -> list[RecordOutcome]:
-    from untangle import fix
+def _repair_records(lines: list[str], field_name: str, restorer: Restorer) -> list[RecordOutcome]:
     from untangle.records import RecordError, repair_line
 
     outcomes = []
     for line in lines:
         try:
-            repaired, changed = repair_line(line, field_name, lambda text: fix(text, threshold=threshold))
+            repaired, changed = repair_line(line, field_name, restorer.fix)
             outcomes.append(RecordOutcome(repaired, changed))
         except RecordError as error:
             outcomes.append(RecordOutcome(line, False, str(error)))
@@ -221,7 +225,7 @@ def _windows(lines: Iterable[str], size: int) -> Iterator[list[str]]:
 def run_records(
     lines: Iterable[str],
     field_name: str,
-    threshold: float | None = None,
+    restorer: Restorer | None = None,
     jobs: int = 1,
     mapper: Mapper | None = None,
 ) -> Iterator[RecordOutcome]:
@@ -230,19 +234,20 @@ def run_records(
     Records are taken a window at a time and split among the workers (or handed to `mapper` a
     slice at a time), so however long the stream, only a few thousand records are in memory.
     """
+    restorer = restorer or Restorer()
     if mapper is not None:
-        slices = ((part, field_name, threshold) for part in _windows(lines, RECORD_SLICE))
+        slices = ((part, field_name, restorer) for part in _windows(lines, RECORD_SLICE))
         for outcomes in mapper(_repair_records, slices):
             yield from outcomes
         return
     if jobs <= 1:
         for window in _windows(lines, RECORD_WINDOW):
-            yield from _repair_records(window, field_name, threshold)
+            yield from _repair_records(window, field_name, restorer)
         return
     with _context().Pool(jobs, initializer=_warm) as pool:
         for window in _windows(lines, RECORD_WINDOW * jobs):
             slices = [window[i : i + RECORD_SLICE] for i in range(0, len(window), RECORD_SLICE)]
-            arguments = [(part, field_name, threshold) for part in slices]
+            arguments = [(part, field_name, restorer) for part in slices]
             for outcomes in pool.starmap(_repair_records, arguments):
                 yield from outcomes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -86,6 +86,19 @@ class Dictionary:
             self._originals.add(entry.original)
             if entry.original_zipf:
                 self._zipf.setdefault(entry.original, entry.original_zipf)
+
+    def extended(self, entries: Iterable[Entry]) -> Dictionary:
+        """A new dictionary: these rows plus `entries`, which override rows for the same pair.
+
+        The built-in table's lines are shared, not copied, so this is cheap.
+        """
+        copy = Dictionary()
+        copy._lines, copy._first_line, copy._source = self._lines, self._first_line, self._source
+        copy._zipf = dict(self._zipf)
+        copy._originals = set(self._originals)
+        copy._added = {word: list(bucket) for word, bucket in self._added.items()}
+        copy.add(entries)
+        return copy
 
     def starting_with(self, word: str) -> list[Entry]:
         """Entries whose spun form begins with `word` (lower case)."""
@@ -203,6 +216,12 @@ def parse(text: str, source: str = "<string>") -> list[Entry]:
 
 def load(path: str | Path) -> Dictionary:
     """Load and validate a dictionary file (user dictionaries use the built-in format)."""
+    return Dictionary(load_entries(path))
+
+
+def load_entries(path: str | Path) -> list[Entry]:
+    """A user dictionary's validated rows, with word frequencies filled in where a row has none
+    (the engine's spin level depends on how common the original is)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -210,7 +229,19 @@ def load(path: str | Path) -> Dictionary:
         raise DictionaryError(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise DictionaryError(f"{path}: not UTF-8 text") from None
-    return Dictionary(parse(text, str(path)))
+    return [_with_frequencies(entry) for entry in parse(text, str(path))]
+
+
+def _with_frequencies(entry: Entry) -> Entry:
+    if entry.spun_zipf and entry.original_zipf:
+        return entry
+    from wordfreq import zipf_frequency
+
+    return replace(
+        entry,
+        spun_zipf=entry.spun_zipf or zipf_frequency(entry.spun, "en"),
+        original_zipf=entry.original_zipf or zipf_frequency(entry.original, "en"),
+    )
 
 
 def data_path(name: str) -> Path:

@@ -22,6 +22,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from untangle.dictionary import Dictionary, Entry, builtin
 from untangle.language_model import LanguageModel, default_model
@@ -251,7 +252,34 @@ class Engine:
             if collecting:
                 gc.enable()
 
+    def trace(self, text: str) -> tuple[list[Token], list[_Sentence], dict[int, float]]:
+        """The decoded document for `untangle explain`: tokens, sentences with every reading's
+        posterior (given a spun paragraph), and each paragraph's probability of being spun."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            tokens, work, spun_paragraph, _ = self._fit(text)
+        finally:
+            if collecting:
+                gc.enable()
+        return tokens, work, spun_paragraph
+
     def _restore(self, text: str, options: Options) -> Result:
+        tokens, work, spun_paragraph, document_spun = self._fit(text)
+        changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
+        eligible = sum(1 for s in work for c in s.candidates if c)
+        spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
+        return Result(
+            apply_changes(text, changes),
+            tuple(changes),
+            spin_level,
+            tuple(held),
+            document_spun,
+            self._paragraphs(work, spun_paragraph),
+        )
+
+    def _fit(self, text: str) -> tuple[list[Token], list[_Sentence], dict[int, float], float]:
+        """Tokenize, then fit the document's parameters by EM and decode every sentence."""
         tokens = tokenize(text)
         work = [_Sentence(words, self._candidates(words)) for words in sentences(tokens)]
         for sentence in work:
@@ -271,17 +299,7 @@ class Engine:
                 break  # the whole text is clean
             if not joint:
                 levels, table = self._maximise(work, spun_paragraph)
-        changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
-        eligible = sum(1 for s in work for c in s.candidates if c)
-        spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
-        return Result(
-            apply_changes(text, changes),
-            tuple(changes),
-            spin_level,
-            tuple(held),
-            document_spun,
-            self._paragraphs(work, spun_paragraph),
-        )
+        return tokens, work, spun_paragraph, document_spun
 
     @staticmethod
     def _paragraphs(work: list[_Sentence], spun_paragraph: dict[int, float]) -> tuple[Paragraph, ...]:
@@ -576,6 +594,18 @@ def _reason(entry: Entry, probability: float) -> str:
 
 
 _DEFAULT_ENGINE: Engine | None = None
+
+
+@lru_cache(maxsize=4)
+def engine_for(dictionaries: tuple[str, ...] = ()) -> Engine:
+    """A process-wide Engine for the built-in dictionary extended by user dictionary files
+    (their rows override built-in rows for the same pair); loaded once per set of files."""
+    if not dictionaries:
+        return default_engine()
+    from untangle.dictionary import load_entries
+
+    entries = [entry for path in dictionaries for entry in load_entries(path)]
+    return Engine(builtin().extended(entries), default_engine().model)
 
 
 def default_engine() -> Engine:

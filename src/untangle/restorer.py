@@ -39,16 +39,29 @@ class Repair:
 
 @dataclass(frozen=True, slots=True)
 class Restorer:
-    """Repairs texts with fixed settings; cheap to pickle, loads its models lazily per process."""
+    """Repairs texts with fixed settings; cheap to pickle, loads its models lazily per process.
+
+    `dictionaries` are user dictionary files (the built-in TSV format) whose rows override the
+    built-in ones; `allow` lists words and phrases never to change; `markup` is "text", "html"
+    or "markdown" (only prose is repaired). Lines marked `untangle: ignore` (or after a line
+    marked `untangle: ignore-next-line`) are never changed.
+    """
 
     threshold: float | None = None  # confidence a change needs; None: the engine's default
+    dictionaries: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    markup: str = "text"
 
     def restore(self, text: str) -> Result:
         """Repair one text; the full result with every change."""
-        from untangle.engine import Options, default_engine
+        from untangle.engine import Options, engine_for
+        from untangle.markup import restore_marked_up
+        from untangle.policy import normalise_allowed, veto
 
         options = Options() if self.threshold is None else Options(threshold=self.threshold)
-        return default_engine().restore(text, options)
+        engine = engine_for(self.dictionaries)
+        result = restore_marked_up(text, self.markup, lambda plain: engine.restore(plain, options))
+        return veto(text, result, normalise_allowed(self.allow))
 
     def fix(self, text: str) -> str:
         """Repair one text; only the repaired text."""
