@@ -17,13 +17,18 @@ import click
 
 from untangle import __version__
 from untangle.batch import CHANGED, FAILED, UNCHANGED, FileReport, Settings, Summary
+from untangle.config import Config
 from untangle.discovery import Discovery
 from untangle.inputs import STDIN_NAME, InputError, read
+from untangle.restorer import Restorer
+from untangle.result import Change
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_IO = 3
 EXIT_DATA = 4
+
+ALL_SUGGESTIONS = 0.5  # --all: every suggestion more likely right than wrong
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -49,6 +54,7 @@ def _fail_on_data_error(function):  # noqa: ANN001, ANN201
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        from untangle.config import ConfigError
         from untangle.dictionary import DictionaryError
 
         try:
@@ -56,6 +62,9 @@ def _fail_on_data_error(function):  # noqa: ANN001, ANN201
         except DictionaryError as error:
             click.echo(f"untangle: {error}", err=True)
             sys.exit(EXIT_DATA)
+        except ConfigError as error:
+            click.echo(f"untangle: {error}", err=True)
+            sys.exit(EXIT_USAGE)
         except BrokenPipeError:
             # The reader went away (e.g. `| head`); that is not our error to report.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -117,6 +126,34 @@ def _file_options(function):  # noqa: ANN001, ANN201
         ),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar, notes or summary; errors only."),
         _threshold_option,
+        click.option(
+            "--all",
+            "apply_all",
+            is_flag=True,
+            help="Apply every suggestion more likely right than wrong (confidence >= 0.5), not only confident ones.",
+        ),
+        click.option(
+            "--dictionary",
+            "dictionaries",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            metavar="TSV",
+            help="A user dictionary in the built-in TSV format; its rows override built-in ones (repeatable).",
+        ),
+        click.option(
+            "--allow",
+            multiple=True,
+            metavar="WORD",
+            help="A word or phrase never to change, such as a name (repeatable; adds to the config's list).",
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            metavar="PATH",
+            help="Read settings from PATH instead of the nearest .untangle.toml or pyproject.toml.",
+        ),
     ]
 
     @functools.wraps(function)
@@ -141,9 +178,24 @@ class _FileOptions:
     jobs: int | None
     quiet: bool
     threshold: float | None
+    apply_all: bool
+    dictionaries: tuple[str, ...]
+    allow: tuple[str, ...]
+    config_path: Path | None
 
-    def settings(self, **extra: object) -> Settings:
-        """Batch settings from these options plus the command's own (`extra`)."""
+    def config(self, paths: tuple[str, ...] = ()) -> Config:
+        """The configuration file's settings (found from the first path, or here) with these options applied."""
+        from untangle.config import resolve
+
+        start = Path(paths[0]) if paths and paths[0] != STDIN_NAME else None
+        if self.apply_all and self.threshold is not None:
+            raise click.UsageError("use either --all or --min-confidence, not both")
+        return resolve(self.config_path, start).with_options(
+            self.threshold, self.dictionaries, self.allow, self.include, self.exclude
+        )
+
+    def settings(self, paths: tuple[str, ...] = (), **extra: object) -> Settings:
+        """Batch settings from these options, the configuration and the command's own (`extra`)."""
         if self.encoding is not None:
             import codecs
 
@@ -151,8 +203,21 @@ class _FileOptions:
                 codecs.lookup(self.encoding)
             except LookupError:
                 raise click.BadParameter(f"unknown encoding {self.encoding!r}", param_hint="--encoding") from None
+        from untangle.dictionary import load_entries
+
+        config = self.config(paths)
+        for path in config.dictionaries:
+            load_entries(path)  # a malformed dictionary fails here, once, with file:line
         markup = None if self.markup == "auto" else self.markup
-        return Settings(threshold=self.threshold, markup=markup, encoding=self.encoding, **extra)
+        threshold = ALL_SUGGESTIONS if self.apply_all else config.min_confidence
+        return Settings(
+            threshold=threshold,
+            markup=markup,
+            encoding=self.encoding,
+            dictionaries=config.dictionaries,
+            allow=config.allow,
+            **extra,
+        )
 
 
 def _stdin_only(paths: tuple[str, ...]) -> bool:
@@ -164,7 +229,8 @@ def _discover(paths: tuple[str, ...], files: _FileOptions, extra_exclude: tuple[
 
     if STDIN_NAME in paths:
         raise click.UsageError("'-' (standard input) cannot be mixed with files")
-    return discover(paths, files.include, (*files.exclude, *extra_exclude), not files.no_gitignore)
+    config = files.config(paths)
+    return discover(paths, config.include, (*config.exclude, *extra_exclude), not files.no_gitignore)
 
 
 def _run(  # noqa: ANN202
@@ -296,14 +362,15 @@ def fix(
         if write or output_dir is not None:
             raise click.UsageError("--jsonl writes to standard output; redirect it instead of --write/--output-dir")
         with _dask_mapper(use_dask, scheduler, files.jobs) as mapper:
-            status = _fix_records(paths, field_name, files.threshold, files.jobs, files.quiet, mapper)
+            restorer = files.settings(paths).restorer()
+            status = _fix_records(paths, field_name, restorer, files.jobs, files.quiet, mapper)
         sys.exit(status)
     writing = write or output_dir is not None
     if writing and _stdin_only(paths):
         raise click.UsageError("--write and --output-dir need files or folders, not standard input")
     if not writing and any(os.path.isdir(path) for path in paths):
         raise click.UsageError("a folder needs --write (fix in place) or --output-dir DIR (write a copy)")
-    settings = files.settings(write=write, output_dir=output_dir, backup=backup, keep_text=not writing)
+    settings = files.settings(paths, write=write, output_dir=output_dir, backup=backup, keep_text=not writing)
     out = sys.stdout.buffer
 
     def emit(report: FileReport) -> None:
@@ -361,7 +428,7 @@ def _dask_mapper(local: bool, address: str | None, jobs: int | None):  # noqa: A
 def _fix_records(
     paths: tuple[str, ...],
     field_name: str,
-    threshold: float | None,
+    restorer: Restorer,
     jobs: int | None,
     quiet: bool,
     mapper=None,  # noqa: ANN001 - batch.Mapper
@@ -385,7 +452,7 @@ def _fix_records(
         with raw:
             lines = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
             try:
-                outcomes = run_records(lines, field_name, threshold, jobs or default_jobs(), mapper)
+                outcomes = run_records(lines, field_name, restorer, jobs or default_jobs(), mapper)
                 for number, outcome in enumerate(outcomes, 1):
                     records += 1
                     changed += outcome.changed
@@ -405,50 +472,86 @@ def _fix_records(
 @main.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["auto", "rich", "word", "unified", "json"]),
+    default="auto",
+    show_default=True,
+    help="auto: rich on a terminal, word when piped; unified: a patch for git apply or patch -p1; "
+    "json: one object per suggestion.",
+)
+@click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
     show_default=True,
-    help="Colour the view; auto colours on a terminal unless NO_COLOR is set.",
+    help="Colour the rich view; auto colours on a terminal unless NO_COLOR is set.",
 )
+@click.option("--no-held-back", is_flag=True, help="Show only the changes fix would apply, not held-back suggestions.")
 @_file_options
 @_fail_on_data_error
-def diff(paths: tuple[str, ...], color: str, files: _FileOptions) -> None:
+def diff(paths: tuple[str, ...], output_format: str, color: str, no_held_back: bool, files: _FileOptions) -> None:
     """Show every change untangle would make to PATHS (files, folders, or standard input).
 
-    On a terminal: each changed line with old words struck out in red and new ones in green,
-    and under it why each change was made and how sure untangle is. When piped: one line per
-    changed line, as NAME:LINE: text with [-old-]{+new+} markup. A summary line goes to stderr.
+    \b
+    Formats:
+      rich     each changed line, grouped by file, old words struck out in red and new ones in
+               green, held-back suggestions in yellow; under it each change's confidence and reason
+      word     NAME:LINE: text with [-old-]{+new+}; a held-back suggestion as [-old-]{?new?}
+      unified  a patch of the changes fix would apply (git apply, patch -p1)
+      json     one object per suggestion: path, line, column, start, end, old, new, confidence,
+               relation, reason, applied (false: held back)
+    A summary line goes to standard error. Nothing is changed.
 
     \b
     Examples:
       untangle diff article.txt
-      untangle diff articles/ | less -R
-      untangle diff --color never article.txt > review.txt
+      untangle diff --format unified articles/ > spun.patch && git apply spun.patch
+      untangle diff --format json article.txt | jq 'select(.confidence > 0.9)'
     """
     from untangle import render
 
-    use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    colour_allowed = color == "always" or (color == "auto" and not os.environ.get("NO_COLOR"))
+    if output_format == "auto":
+        output_format = "rich" if sys.stdout.isatty() or color == "always" else "word"
     console = None
-    if use_color:
+    if output_format == "rich":
         from rich.console import Console
 
-        console = Console(force_terminal=True, highlight=False)
+        console = Console(force_terminal=colour_allowed, no_color=not colour_allowed, highlight=False)
+    out = sys.stdout
 
     def show(report: FileReport) -> None:
         if report.result is None or report.source is None:
             return
-        name = "<stdin>" if report.path == STDIN_NAME else report.path
-        if console is not None:
-            render.rich_view(console, name, report.source, report.result.changes)
+        name = _display_name(report.path)
+        result = report.result
+        held_back = () if no_held_back else result.held_back
+        if output_format == "unified":
+            out.write(render.unified(name, report.source, result.text))
+        elif output_format == "json":
+            out.write(render.json_lines(name, report.source, result.changes, held_back))
+        elif console is not None:
+            render.rich_view(console, name, report.source, result.changes, held_back)
         else:
-            sys.stdout.write(render.plain(name, report.source, report.result.changes))
+            out.write(render.plain(name, report.source, result.changes, held_back))
 
-    summary, failed = _run(paths, files, files.settings(keep_text=True), "reading", show, summarize=False)
-    sys.stdout.flush()
+    summary, failed = _run(paths, files, files.settings(paths, keep_text=True), "reading", show, summarize=False)
+    out.flush()
     if not files.quiet:
         click.echo(render.summary(summary.changes, summary.scanned, summary.held_back), err=True)
     sys.exit(EXIT_IO if failed else EXIT_OK)
+
+
+def _display_name(path: str) -> str:
+    """A path as diffs show it: relative to here when it is below here, so patches apply."""
+    if path == STDIN_NAME:
+        return "<stdin>"
+    try:
+        relative = Path(path).resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+    return relative.as_posix()
 
 
 EXIT_SPUN = 1
@@ -509,12 +612,254 @@ def check(paths: tuple[str, ...], spun_threshold: float, output_format: str, fil
         elif not files.quiet or verdict.spun:
             click.echo(verdict.as_text())
 
-    summary, failed = _run(paths, files, files.settings(keep_text=True), "checking", judge, summarize=False)
+    summary, failed = _run(paths, files, files.settings(paths, keep_text=True), "checking", judge, summarize=False)
     if not files.quiet and output_format == "text" and not _stdin_only(paths):
         click.echo(f"untangle: {summary.scanned} checked, {spun_count} spun", err=True)
     if failed:
         sys.exit(EXIT_IO)
     sys.exit(EXIT_SPUN if spun_count else EXIT_OK)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("path", type=click.Path(dir_okay=False))
+@_threshold_option
+@click.option(
+    "--all", "apply_all", is_flag=True, help="Also review suggestions below the threshold (confidence >= 0.5)."
+)
+@click.option(
+    "--dictionary",
+    "dictionaries",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="TSV",
+    help="A user dictionary (repeatable), as for fix.",
+)
+@click.option("--allow", multiple=True, metavar="WORD", help="A word or phrase never to change (repeatable).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="Read settings from PATH instead of the nearest .untangle.toml or pyproject.toml.",
+)
+@click.option("--encoding", metavar="NAME", default=None, help="Decode the file with this codec (default: UTF-8).")
+@click.option(
+    "--markup",
+    type=click.Choice(["auto", "text", "html", "markdown"]),
+    default="auto",
+    show_default=True,
+    help="Input format; auto goes by extension.",
+)
+@_fail_on_data_error
+def review(
+    path: str,
+    threshold: float | None,
+    apply_all: bool,
+    dictionaries: tuple[str, ...],
+    allow: tuple[str, ...],
+    config_path: Path | None,
+    encoding: str | None,
+    markup: str,
+) -> None:
+    """Go through the changes to PATH one by one, then write the accepted ones.
+
+    Each change is shown in its line with its confidence and reason. Keys: y accept, n reject,
+    e edit the replacement, a accept this and all the rest, i reject and add the word to the
+    allow list of the configuration (or a new .untangle.toml), q quit (write what was accepted
+    so far), ? help. The file is written once, atomically, at the end; Ctrl-C writes nothing.
+
+    \b
+    Example:
+      untangle review article.txt
+    """
+    from untangle import render
+    from untangle.config import add_allowed
+    from untangle.result import apply_changes
+    from untangle.review import review as run_review
+    from untangle.safe_write import WriteError, atomic_write
+
+    files = _FileOptions(
+        (), (), False, encoding, markup, None, False, threshold, apply_all, dictionaries, allow, config_path
+    )
+    settings = files.settings((path,))
+    try:
+        document = read(path, settings.encoding)
+    except InputError as error:
+        click.echo(f"untangle: {error}", err=True)
+        sys.exit(EXIT_IO)
+    result = settings.restorer(path).restore(document.text)
+    changes = list(result.changes)
+    if not changes:
+        click.echo(f"untangle: {path}: nothing to change", err=True)
+        sys.exit(EXIT_OK)
+    interactive = sys.stdin.isatty()
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+    def show(change: Change, index: int, total: int) -> None:
+        line = next(render.changed_lines(document.text, [change]))
+        click.echo(f"\n[{index}/{total}] {path}:{line.number}  {change.confidence:.0%}  {change.reason}")
+        marked = render.word_diff(line)
+        if colour:
+            marked = marked.replace("[-", "\x1b[31;9m").replace("-]{+", "\x1b[0m \x1b[1;32m").replace("+}", "\x1b[0m")
+        click.echo(f"  {marked}")
+
+    def ask(prompt: str) -> str:
+        click.echo(prompt, nl=False)
+        if interactive:
+            key = click.getchar()
+            click.echo(key)
+            return key
+        answer = sys.stdin.readline()
+        if not answer:
+            return "q"  # end of input: stop, keep what was decided
+        return answer.strip()[:1]
+
+    def edit(change: Change) -> str:
+        return click.prompt("Replacement", default=change.new)
+
+    try:
+        outcome = run_review(changes, show, ask, edit, click.echo)
+    except (KeyboardInterrupt, click.Abort):
+        click.echo(f"\nuntangle: review interrupted; {path} left unchanged", err=True)
+        sys.exit(130)
+    for word in outcome.allowed:
+        from untangle.config import find
+
+        here = Path.cwd()
+        target = files.config_path or find(Path(path)) or None
+        written = add_allowed(
+            word, target, here if Path(path).resolve().is_relative_to(here.resolve()) else Path(path).parent
+        )
+        click.echo(f"untangle: {word!r} added to the allow list in {written}", err=True)
+    if outcome.accepted:
+        repaired = apply_changes(document.text, outcome.accepted)
+        try:
+            atomic_write(Path(path).resolve(), document.encoding.encode(repaired))
+        except (WriteError, OSError) as error:
+            click.echo(f"untangle: {error}", err=True)
+            sys.exit(EXIT_IO)
+    click.echo(
+        f"untangle: {path}: {len(outcome.accepted)} accepted, {len(outcome.rejected)} rejected"
+        + (f", {len(outcome.unreviewed)} not reviewed" if outcome.unreviewed else "")
+        + ("" if outcome.accepted else "; file unchanged"),
+        err=True,
+    )
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("text", required=False)
+@click.option("--word", "words", multiple=True, metavar="WORD", help="Also show every occurrence of WORD (repeatable).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object per suspicious word.",
+)
+@_threshold_option
+@click.option(
+    "--dictionary",
+    "dictionaries",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="TSV",
+    help="A user dictionary (repeatable), as for fix.",
+)
+@click.option("--allow", multiple=True, metavar="WORD", help="A word or phrase never to change (repeatable).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="Read settings from PATH instead of the nearest .untangle.toml or pyproject.toml.",
+)
+@_fail_on_data_error
+def explain(
+    text: str | None,
+    words: tuple[str, ...],
+    output_format: str,
+    threshold: float | None,
+    dictionaries: tuple[str, ...],
+    allow: tuple[str, ...],
+    config_path: Path | None,
+) -> None:
+    """Show why untangle changes each suspicious word of TEXT (or standard input), or does not.
+
+    For every word with a listed original that has at least a 5% chance: the probability that
+    its paragraph is spun, each candidate original with its relation, prior and probability,
+    the chance of an original untangle does not list, the chance it is as written, and the
+    decision `fix` takes with the same settings.
+
+    \b
+    Examples:
+      untangle explain "Helium said astatine the meeting."
+      untangle explain --word present < article.txt
+    """
+    import json
+
+    from untangle.config import resolve
+    from untangle.explain import explain as explain_text
+
+    if text is None:
+        document = read(STDIN_NAME, None)
+        text = document.text
+    config = resolve(config_path).with_options(threshold, dictionaries, allow)
+    restorer = Restorer(config.min_confidence, config.dictionaries, config.allow)
+    suspects = explain_text(text, restorer, frozenset(word.lower() for word in words))
+    for suspect in suspects:
+        if output_format == "json":
+            click.echo(json.dumps(suspect.as_dict(), ensure_ascii=False))
+            continue
+        click.echo(f"{suspect.line}:{suspect.column}: {suspect.word!r}  (paragraph spun: {suspect.paragraph_spun:.2f})")
+        for reading in suspect.readings:
+            prior = f"prior {reading.prior:<6.3f}"
+            click.echo(f"    {reading.original:<24} {reading.relation:<9} {prior} p={reading.probability:.2f}")
+        click.echo(f"    {'(an unlisted original)':<24} {'':<9} {'':<12} p={suspect.unlisted:.2f}")
+        click.echo(f"    {'(as written)':<24} {'':<9} {'':<12} p={suspect.as_written:.2f}")
+        click.echo(f"    -> {suspect.decision}")
+    if output_format == "text" and not suspects:
+        click.echo("nothing suspicious: no word has a likely original", err=True)
+
+
+@main.command("config", epilog=EXIT_CODES_HELP)
+@click.argument("path", required=False, type=click.Path())
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="Read settings from PATH instead of the nearest .untangle.toml or pyproject.toml.",
+)
+@_fail_on_data_error
+def show_config(path: str | None, config_path: Path | None) -> None:
+    """Print the settings in effect for PATH (default: here) and where each comes from.
+
+    untangle reads the nearest .untangle.toml, or pyproject.toml with a [tool.untangle] table,
+    searching upward from PATH and stopping at the top of a repository.
+
+    \b
+    Example .untangle.toml:
+      min-confidence = 0.8
+      dictionaries = ["my-spinner.tsv"]
+      allow = ["helium", "present"]
+      exclude = ["drafts/"]
+    """
+    import json
+
+    from untangle.config import KEYS, resolve
+
+    config = resolve(config_path, Path(path) if path else None)
+    click.echo(f"# configuration file: {config.path or '(none found; defaults)'}")
+    for key in KEYS:
+        value = getattr(config, key.replace("-", "_"))
+        shown = (
+            "0.7 (engine default)" if value is None else json.dumps(list(value) if isinstance(value, tuple) else value)
+        )
+        click.echo(f"{key} = {shown}  # {config.source(key)}")
 
 
 if __name__ == "__main__":

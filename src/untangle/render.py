@@ -38,22 +38,70 @@ def changed_lines(text: str, changes: Sequence[Change]) -> Iterator[ChangedLine]
         offset = end
 
 
-def word_diff(line: ChangedLine) -> str:
-    """The line with each change written as [-old-]{+new+}."""
+def word_diff(line: ChangedLine, held: frozenset[int] = frozenset()) -> str:
+    """The line with each change written as [-old-]{+new+}; a held-back suggestion (its id()
+    in `held`) as [-old-]{?new?}: shown, not applied. Of overlapping suggestions the first is shown."""
     pieces = []
     position = 0
     for change in line.changes:
         start, end = change.start - line.start, change.end - line.start
+        if start < position:
+            continue  # a held-back alternative for a span already shown
         pieces.append(line.text[position:start])
-        pieces.append(f"[-{change.old}-]{{+{change.new}+}}")
+        mark = "?" if id(change) in held else "+"
+        pieces.append(f"[-{change.old}-]{{{mark}{change.new}{mark}}}")
         position = end
     pieces.append(line.text[position:])
     return "".join(pieces)
 
 
-def plain(name: str, text: str, changes: Sequence[Change]) -> str:
+def plain(name: str, text: str, changes: Sequence[Change], held_back: Sequence[Change] = ()) -> str:
     """Plain word-diff markup, one changed line per output line, prefixed with name:line:."""
-    return "".join(f"{name}:{line.number}: {word_diff(line)}\n" for line in changed_lines(text, changes))
+    held = frozenset(id(c) for c in held_back)
+    return "".join(
+        f"{name}:{line.number}: {word_diff(line, held)}\n" for line in changed_lines(text, [*changes, *held_back])
+    )
+
+
+def unified(name: str, before: str, after: str, context: int = 3) -> str:
+    """A unified diff of one file that `git apply` and `patch -p1` accept (a/ and b/ prefixes,
+    line endings kept, a missing final newline marked as diff marks it)."""
+    import difflib
+
+    if before == after:
+        return ""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}", n=context
+    )
+    out = []
+    for line in lines:
+        if line.startswith(("---", "+++")):
+            out.append(line.rstrip("\n") + "\n")
+        elif line.endswith("\n"):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def json_lines(name: str, text: str, changes: Sequence[Change], held_back: Sequence[Change] = ()) -> str:
+    """One JSON object per suggestion: path, line, column (1-based, in characters), old, new,
+    confidence, relation, reason, and whether it is applied (false: held back)."""
+    import json
+
+    starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    out = []
+    from bisect import bisect_right
+
+    for applied, change in sorted(
+        [(True, c) for c in changes] + [(False, c) for c in held_back], key=lambda pair: pair[1].start
+    ):
+        line = bisect_right(starts, change.start)
+        record = {"path": name, "line": line, "column": change.start - starts[line - 1] + 1}
+        record.update(change.as_dict())
+        record["applied"] = applied
+        out.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(out)
 
 
 def summary(count: int, files: int = 1, held_back: int = 0) -> str:
@@ -64,27 +112,41 @@ def summary(count: int, files: int = 1, held_back: int = 0) -> str:
     return f"{count} {noun}{where}{held}"
 
 
-def rich_view(console, name: str, text: str, changes: Sequence[Change]) -> None:  # noqa: ANN001
-    """Coloured word-level view: each changed line with old words struck red, new words green,
-    followed by why each change was made and how sure untangle is."""
+def rich_view(  # noqa: ANN001
+    console, name: str, text: str, changes: Sequence[Change], held_back: Sequence[Change] = ()
+) -> None:
+    """Coloured word-level view grouped by file and line: each changed line with old words struck
+    red and new words green (held-back suggestions in yellow, not applied), then under it each
+    change with how sure untangle is and why."""
     from rich.text import Text
 
-    for line in changed_lines(text, changes):
+    held = frozenset(id(c) for c in held_back)
+    shown_name = False
+    for line in changed_lines(text, [*changes, *held_back]):
+        if not shown_name:
+            console.print(Text(name, style="bold underline"), highlight=False)
+            shown_name = True
         out = Text()
-        out.append(f"{name}:{line.number}: ", style="bold cyan")
+        out.append(f"{line.number:>5}: ", style="cyan")
         position = 0
         for change in line.changes:
             start, end = change.start - line.start, change.end - line.start
+            if start < position:
+                continue
             out.append(line.text[position:start])
             out.append(change.old, style="red strike")
             out.append(" ")
-            out.append(change.new, style="bold green")
+            out.append(change.new, style="yellow" if id(change) in held else "bold green")
             position = end
         out.append(line.text[position:])
         console.print(out, soft_wrap=True, highlight=False)
         for change in line.changes:
+            label = "held back" if id(change) in held else "applied"
             console.print(
-                Text(f"    {change.old} -> {change.new}  {change.confidence:.0%}  {change.reason}", style="dim"),
+                Text(
+                    f"       {change.old} -> {change.new}  {change.confidence:.0%} {label}  {change.reason}",
+                    style="dim",
+                ),
                 soft_wrap=True,
                 highlight=False,
             )

@@ -1,0 +1,142 @@
+"""Why untangle changed a word, or did not: every suspicious word with its candidate originals.
+
+For each position the dictionary has candidates for, the engine's posterior of each reading
+(a listed original, an original the dictionary does not list, the word as written) times the
+probability that its paragraph is spun, and the decision `fix` takes with the same settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from untangle.restorer import Restorer
+
+MIN_SHOWN = 0.05  # a word is suspicious when some listed reading has at least this probability
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One candidate original for a suspicious word."""
+
+    original: str
+    relation: str
+    prior: float  # how likely a spinner turns `original` into this word, before context
+    probability: float  # posterior that the author wrote `original` here
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """A word (or phrase) untangle considered, its readings and what it decided."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    word: str
+    paragraph_spun: float
+    readings: tuple[Reading, ...]  # best first
+    unlisted: float  # posterior of "spun from an original the dictionary does not list"
+    as_written: float  # posterior that the word is what the author wrote
+    decision: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "word": self.word,
+            "paragraph_spun": round(self.paragraph_spun, 4),
+            "readings": [
+                {
+                    "original": r.original,
+                    "relation": r.relation,
+                    "prior": r.prior,
+                    "probability": round(r.probability, 4),
+                }
+                for r in self.readings
+            ],
+            "unlisted": round(self.unlisted, 4),
+            "as_written": round(self.as_written, 4),
+            "decision": self.decision,
+        }
+
+
+def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] = frozenset()) -> list[Suspect]:
+    """The suspicious words of `text` (or every occurrence of `words`, lower case), in order."""
+    from untangle.engine import UNKNOWN, engine_for
+
+    restorer = restorer or Restorer()
+    result = restorer.restore(text)
+    applied = {c.start: c for c in result.changes}
+    held = {}
+    for change in sorted(result.held_back, key=lambda c: c.confidence):
+        held[change.start] = change  # the likeliest suggestion at each place
+    threshold = restorer.threshold if restorer.threshold is not None else _default_threshold()
+    tokens, work, spun_paragraph = engine_for(restorer.dictionaries).trace(text)
+    line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    suspects = []
+    for sentence in work:
+        spun = spun_paragraph.get(sentence.paragraph, 0.0)
+        by_start: dict[int, list] = {}
+        for arc, given_spun in sentence.posteriors.items():
+            by_start.setdefault(arc.start, []).append((arc, given_spun))
+        for position, arcs in sorted(by_start.items()):
+            if not sentence.candidates[position]:
+                continue
+            readings, unlisted, end = [], 0.0, position + 1
+            for arc, given_spun in arcs:
+                if arc.payload is UNKNOWN:
+                    unlisted += spun * given_spun
+                elif arc.payload is not None:
+                    entry = arc.payload
+                    readings.append(Reading(entry.original, entry.relation, entry.prior, spun * given_spun))
+                    end = max(end, arc.end)
+            readings.sort(key=lambda r: -r.probability)
+            word = sentence.words[position]
+            if word.lower not in words and (not readings or readings[0].probability < MIN_SHOWN):
+                continue
+            first, last = word.token, sentence.words[end - 1].token
+            line = _line_of(line_starts, first.start)
+            as_written = max(0.0, 1.0 - unlisted - sum(r.probability for r in readings))
+            decision = _decision(first.start, applied, held, readings, spun, threshold)
+            suspects.append(
+                Suspect(
+                    first.start,
+                    last.end,
+                    line,
+                    first.start - line_starts[line - 1] + 1,
+                    text[first.start : last.end],
+                    spun,
+                    tuple(readings),
+                    unlisted,
+                    as_written,
+                    decision,
+                )
+            )
+    return suspects
+
+
+def _default_threshold() -> float:
+    from untangle.engine import DEFAULT_THRESHOLD
+
+    return DEFAULT_THRESHOLD
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(starts, offset)
+
+
+def _decision(start, applied, held, readings, spun, threshold) -> str:  # noqa: ANN001
+    if start in applied:
+        change = applied[start]
+        return f"changed to {change.new!r}: p={change.confidence:.2f} reaches the threshold {threshold:.2f}"
+    if readings and readings[0].probability >= threshold:
+        return "kept: an allowed word, or on a line marked 'untangle: ignore'"
+    if start in held:
+        change = held[start]
+        return f"held back: {change.new!r} at p={change.confidence:.2f} is below the threshold {threshold:.2f}"
+    if spun < 0.5:
+        return f"kept: its paragraph looks clean (p spun={spun:.2f})"
+    best = readings[0].probability if readings else 0.0
+    return f"kept: no original is likely enough (best p={best:.2f})"
