@@ -104,11 +104,22 @@ def test_relative_paths_inside_a_repository(runner: CliRunner, tmp_path: Path, m
 
 
 def test_binary_files_are_skipped_with_a_note(runner: CliRunner, tmp_path: Path) -> None:
-    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # a .txt that is not text
     result = runner.invoke(main, ["fix", "-w", str(tmp_path)])
     assert result.exit_code == 0
-    assert "image.png: skipped (binary file)" in result.stderr
-    assert (tmp_path / "image.png").read_bytes().startswith(b"\x89PNG")
+    assert "image.txt: skipped (binary file)" in result.stderr
+    assert (tmp_path / "image.txt").read_bytes().startswith(b"\x89PNG")
+
+
+def test_folders_take_only_prose_files_unless_told(runner: CliRunner, tmp_path: Path) -> None:
+    code = "def helium():\n    return astatine  # said astatine the meeting\n"
+    (tmp_path / "tool.py").write_text(code, encoding="utf-8")
+    (tmp_path / "notes.md").write_text(SPUN + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["fix", "-w", str(tmp_path)])
+    assert result.exit_code == 0
+    assert (tmp_path / "tool.py").read_text(encoding="utf-8") == code  # source code is not prose
+    assert (tmp_path / "notes.md").read_text(encoding="utf-8") != SPUN + "\n"
+    assert runner.invoke(main, ["diff", "--include", "*.py", str(tmp_path)]).stdout.startswith(str(tmp_path))
 
 
 @pytest.mark.parametrize(

@@ -697,9 +697,9 @@ def review(
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
     def show(change: Change, index: int, total: int) -> None:
-        line = next(render.changed_lines(document.text, [change]))
-        click.echo(f"\n[{index}/{total}] {path}:{line.number}  {change.confidence:.0%}  {change.reason}")
-        marked = render.word_diff(line)
+        line = document.text.count("\n", 0, change.start) + 1
+        click.echo(f"\n[{index}/{total}] {path}:{line}  {change.confidence:.0%}  {change.reason}")
+        marked = render.in_sentence(document.text, change)
         if colour:
             marked = marked.replace("[-", "\x1b[31;9m").replace("-]{+", "\x1b[0m \x1b[1;32m").replace("+}", "\x1b[0m")
         click.echo(f"  {marked}")

@@ -1,8 +1,10 @@
 """Finding the files a batch run works on: folders walked in a stable order, .gitignore honoured.
 
 Files named on the command line are always taken. Inside folders, hidden files and folders are
-skipped, as is anything a .gitignore excludes or the user's --exclude matches; --include, when
-given, keeps only what matches. Patterns use .gitignore syntax ("*.txt", "drafts/", "/top.md").
+skipped, as is anything a .gitignore excludes or the user's --exclude matches; only prose files
+are taken (DEFAULT_INCLUDE: plain text, Markdown, HTML, reStructuredText), or what --include
+matches when given: source code run through a prose repairer would be damaged. Patterns use
+.gitignore syntax ("*.txt", "drafts/", "/top.md").
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from untangle.safe_write import is_temp
 
 GITIGNORE = ".gitignore"
+DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.markdown", "*.html", "*.htm", "*.rst")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +99,7 @@ def discover(
 ) -> Discovery:
     """Expand `paths` (files and folders) into the files to process, in a deterministic order."""
     found = Discovery()
-    include_spec, exclude_spec = _spec(include), _spec(exclude)
+    include_spec, exclude_spec = _spec(include or DEFAULT_INCLUDE), _spec(exclude)
     for argument in paths:
         root = Path(argument)
         if root.is_dir():

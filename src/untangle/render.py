@@ -5,6 +5,7 @@ Rendering only consumes Change values; it never decides anything.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,25 @@ def changed_lines(text: str, changes: Sequence[Change]) -> Iterator[ChangedLine]
         if here:
             yield ChangedLine(number, offset, body, tuple(here))
         offset = end
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|[\r\n]+")
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The offsets of the sentence (or line, if shorter) holding text[start:end]."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, max(0, start - 2000), start):
+        left = match.end()
+    found = _SENTENCE_END.search(text, end)
+    right = found.start() + (1 if text[found.start()] in ".!?" else 0) if found else len(text)
+    return left, max(right, end)
+
+
+def in_sentence(text: str, change: Change) -> str:
+    """The sentence holding `change`, with the change written as [-old-]{+new+}."""
+    left, right = sentence_span(text, change.start, change.end)
+    return f"{text[left : change.start]}[-{change.old}-]{{+{change.new}+}}{text[change.end : right]}"
 
 
 def word_diff(line: ChangedLine, held: frozenset[int] = frozenset()) -> str:
