@@ -45,12 +45,13 @@ class Settings:
     backup: str | None = None  # keep the original as path + this suffix when writing in place
     keep_text: bool = False  # return the original and repaired text (diff, standard output)
     dictionaries: tuple[str, ...] = ()  # user dictionary files, absolute paths
+    builtin: bool = True  # False: the user dictionaries alone
     allow: tuple[str, ...] = ()  # words and phrases never to change
 
     def restorer(self, name: str = "") -> Restorer:
         """The Restorer for file `name` (its extension may say HTML or Markdown)."""
         markup = format_for(name, self.markup)
-        return Restorer(self.threshold, self.dictionaries, self.allow, markup)
+        return Restorer(self.threshold, self.dictionaries, self.allow, markup, self.builtin)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,30 @@ def _threshold_option(function):  # noqa: ANN001, ANN201
     )(function)
 
 
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="Read settings from PATH instead of the nearest .untangle.toml or pyproject.toml.",
+)
+_dictionary_option = click.option(
+    "--dictionary",
+    "dictionaries",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="TSV",
+    help="A user dictionary in the built-in TSV format; its rows override built-in ones (repeatable).",
+)
+_allow_option = click.option(
+    "--allow",
+    multiple=True,
+    metavar="WORD",
+    help="A word or phrase never to change, such as a name (repeatable; adds to the config's list).",
+)
+
+
 def _fail_on_data_error(function):  # noqa: ANN001, ANN201
     """Turn a malformed dictionary into a one-line error and exit code 4."""
 
@@ -132,28 +156,14 @@ def _file_options(function):  # noqa: ANN001, ANN201
             is_flag=True,
             help="Apply every suggestion more likely right than wrong (confidence >= 0.5), not only confident ones.",
         ),
+        _dictionary_option,
         click.option(
-            "--dictionary",
-            "dictionaries",
-            multiple=True,
-            type=click.Path(dir_okay=False),
-            metavar="TSV",
-            help="A user dictionary in the built-in TSV format; its rows override built-in ones (repeatable).",
+            "--no-builtin",
+            is_flag=True,
+            help="Use only the --dictionary files, not the built-in WordNet table (text from another spinner).",
         ),
-        click.option(
-            "--allow",
-            multiple=True,
-            metavar="WORD",
-            help="A word or phrase never to change, such as a name (repeatable; adds to the config's list).",
-        ),
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=None,
-            metavar="PATH",
-            help="Read settings from PATH instead of the nearest .untangle.toml or pyproject.toml.",
-        ),
+        _allow_option,
+        _config_option,
     ]
 
     @functools.wraps(function)
@@ -180,6 +190,7 @@ class _FileOptions:
     threshold: float | None
     apply_all: bool
     dictionaries: tuple[str, ...]
+    no_builtin: bool
     allow: tuple[str, ...]
     config_path: Path | None
 
@@ -191,7 +202,7 @@ class _FileOptions:
         if self.apply_all and self.threshold is not None:
             raise click.UsageError("use either --all or --min-confidence, not both")
         return resolve(self.config_path, start).with_options(
-            self.threshold, self.dictionaries, self.allow, self.include, self.exclude
+            self.threshold, self.no_builtin, self.dictionaries, self.allow, self.include, self.exclude
         )
 
     def settings(self, paths: tuple[str, ...] = (), **extra: object) -> Settings:
@@ -208,6 +219,8 @@ class _FileOptions:
         config = self.config(paths)
         for path in config.dictionaries:
             load_entries(path)  # a malformed dictionary fails here, once, with file:line
+        if not config.builtin and not config.dictionaries:
+            raise click.UsageError("--no-builtin (or builtin = false) needs at least one --dictionary")
         markup = None if self.markup == "auto" else self.markup
         threshold = ALL_SUGGESTIONS if self.apply_all else config.min_confidence
         return Settings(
@@ -215,6 +228,7 @@ class _FileOptions:
             markup=markup,
             encoding=self.encoding,
             dictionaries=config.dictionaries,
+            builtin=config.builtin,
             allow=config.allow,
             **extra,
         )
@@ -626,23 +640,9 @@ def check(paths: tuple[str, ...], spun_threshold: float, output_format: str, fil
 @click.option(
     "--all", "apply_all", is_flag=True, help="Also review suggestions below the threshold (confidence >= 0.5)."
 )
-@click.option(
-    "--dictionary",
-    "dictionaries",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="TSV",
-    help="A user dictionary (repeatable), as for fix.",
-)
-@click.option("--allow", multiple=True, metavar="WORD", help="A word or phrase never to change (repeatable).")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="PATH",
-    help="Read settings from PATH instead of the nearest .untangle.toml or pyproject.toml.",
-)
+@_dictionary_option
+@_allow_option
+@_config_option
 @click.option("--encoding", metavar="NAME", default=None, help="Decode the file with this codec (default: UTF-8).")
 @click.option(
     "--markup",
@@ -680,7 +680,19 @@ def review(
     from untangle.safe_write import WriteError, atomic_write
 
     files = _FileOptions(
-        (), (), False, encoding, markup, None, False, threshold, apply_all, dictionaries, allow, config_path
+        include=(),
+        exclude=(),
+        no_gitignore=False,
+        encoding=encoding,
+        markup=markup,
+        jobs=None,
+        quiet=False,
+        threshold=threshold,
+        apply_all=apply_all,
+        dictionaries=dictionaries,
+        no_builtin=False,
+        allow=allow,
+        config_path=config_path,
     )
     settings = files.settings((path,))
     try:
@@ -759,23 +771,9 @@ def review(
     help="json: one object per suspicious word.",
 )
 @_threshold_option
-@click.option(
-    "--dictionary",
-    "dictionaries",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="TSV",
-    help="A user dictionary (repeatable), as for fix.",
-)
-@click.option("--allow", multiple=True, metavar="WORD", help="A word or phrase never to change (repeatable).")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="PATH",
-    help="Read settings from PATH instead of the nearest .untangle.toml or pyproject.toml.",
-)
+@_dictionary_option
+@_allow_option
+@_config_option
 @_fail_on_data_error
 def explain(
     text: str | None,
@@ -806,8 +804,8 @@ def explain(
     if text is None:
         document = read(STDIN_NAME, None)
         text = document.text
-    config = resolve(config_path).with_options(threshold, dictionaries, allow)
-    restorer = Restorer(config.min_confidence, config.dictionaries, config.allow)
+    config = resolve(config_path).with_options(threshold, False, dictionaries, allow)
+    restorer = Restorer(config.min_confidence, config.dictionaries, config.allow, builtin=config.builtin)
     suspects = explain_text(text, restorer, frozenset(word.lower() for word in words))
     for suspect in suspects:
         if output_format == "json":
@@ -824,16 +822,112 @@ def explain(
         click.echo("nothing suspicious: no word has a likely original", err=True)
 
 
-@main.command("config", epilog=EXIT_CODES_HELP)
-@click.argument("path", required=False, type=click.Path())
+@main.command(epilog=EXIT_CODES_HELP)
 @click.option(
-    "--config",
-    "config_path",
+    "--pair",
+    "pairs",
+    nargs=2,
+    multiple=True,
+    type=click.Path(exists=False, dir_okay=False),
+    metavar="SPUN ORIGINAL",
+    help="A spun text and the original it was made from (repeatable).",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Propose substitutions from spun text alone: every prose file under DIR.",
+)
+@click.option(
+    "-o",
+    "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    metavar="PATH",
-    help="Read settings from PATH instead of the nearest .untangle.toml or pyproject.toml.",
+    metavar="TSV",
+    help="Write the dictionary here (atomically); default: standard output.",
 )
+@click.option("--no-inflections", is_flag=True, help="Do not add the other inflections of learned words.")
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="With --corpus: proposals kept."
+)
+@_fail_on_data_error
+def learn(
+    pairs: tuple[tuple[str, str], ...], corpus: str | None, output: Path | None, no_inflections: bool, limit: int
+) -> None:
+    """Learn a spinner's substitutions and write a user dictionary for --dictionary.
+
+    With --pair: aligns each spun text with its original word by word and keeps every swap of
+    up to four words a side (inserted or deleted text, numbers and rewritten sentences are
+    edits, not swaps), with the other inflections of learned words. With --corpus: proposes
+    words the corpus uses far more often than English does and whose contexts read better with
+    a common relative; review them before use. A table of what was learned goes to stderr.
+
+    \b
+    Examples:
+      untangle learn --pair spun.txt original.txt -o my-spinner.tsv
+      untangle fix --dictionary my-spinner.tsv --no-builtin other-spun.txt
+      untangle learn --corpus crawl/ -o proposals.tsv
+    """
+    from untangle import learn as learning
+    from untangle.safe_write import WriteError, atomic_write
+
+    if bool(pairs) == bool(corpus):
+        raise click.UsageError("give --pair SPUN ORIGINAL (repeatable) or --corpus DIR")
+    texts: dict[str, str] = {}
+    names = [name for pair in pairs for name in pair]
+    if corpus:
+        from untangle.discovery import discover
+
+        names = [str(found.path) for found in discover([corpus]).files]
+        if not names:
+            raise click.UsageError(f"no prose files under {corpus}")
+    for name in names:
+        try:
+            texts[name] = read(name).text
+        except InputError as error:
+            click.echo(f"untangle: {error}", err=True)
+            sys.exit(EXIT_IO)
+    if pairs:
+        entries = learning.learn_from_pairs(
+            [(texts[spun], texts[original]) for spun, original in pairs], inflect=not no_inflections
+        )
+        header = f"learned by untangle {__version__} from {len(pairs)} spun/original pair(s)"
+        rows = [(e.spun, e.original, e.relation, str(e.count), f"{e.prior:.2f}") for e in entries]
+        columns = ("spun", "original", "relation", "seen", "prior")
+    else:
+        entries = learning.propose_from_corpus(texts.values(), limit=limit)
+        header = f"proposed by untangle {__version__} from {len(texts)} file(s) under {corpus}; review before use"
+        rows = [
+            (p.spun, p.original, f"{p.score:.1f}", str(p.count), f"{p.overuse:.1f}", f"{p.context_gain:.1f}")
+            for p in entries
+        ]
+        columns = ("spun", "original", "score", "count", "overuse", "context")
+    tsv = learning.write_tsv(entries, header)
+    if output is None:
+        sys.stdout.write(tsv)
+    else:
+        try:
+            atomic_write(output.resolve(), tsv.encode("utf-8"), mode=None if output.exists() else 0o644)
+        except (WriteError, OSError) as error:
+            click.echo(f"untangle: {error}", err=True)
+            sys.exit(EXIT_IO)
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} substitutions" + (f" -> {output}" if output else ""), title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    for row in rows[:25]:
+        table.add_row(*row)
+    Console(stderr=True, highlight=False).print(table)
+    if len(rows) > 25:
+        click.echo(f"... and {len(rows) - 25} more", err=True)
+
+
+@main.command("config", epilog=EXIT_CODES_HELP)
+@click.argument("path", required=False, type=click.Path())
+@_config_option
 @_fail_on_data_error
 def show_config(path: str | None, config_path: Path | None) -> None:
     """Print the settings in effect for PATH (default: here) and where each comes from.

@@ -2,6 +2,7 @@
 
 Keys (all optional):
     min-confidence = 0.8              # confidence a change needs (0.5 to 1.0)
+    builtin = false                   # use only the user dictionaries (another spinner family)
     dictionaries = ["spinner.tsv"]    # user dictionaries, relative to the config file
     allow = ["helium", "quality league"]   # words and phrases never to change
     include = ["*.txt"]               # folder runs: take only these (.gitignore syntax)
@@ -22,7 +23,7 @@ CONFIG_NAME = ".untangle.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT = "default"
 LIST_KEYS = ("dictionaries", "allow", "include", "exclude")
-KEYS = ("min-confidence", *LIST_KEYS)
+KEYS = ("min-confidence", "builtin", *LIST_KEYS)
 
 
 class ConfigError(ValueError):
@@ -35,6 +36,7 @@ class Config:
 
     path: Path | None = None  # the file read, if any
     min_confidence: float | None = None
+    builtin: bool = True  # use the built-in dictionary (false: only the user dictionaries)
     dictionaries: tuple[str, ...] = ()  # absolute paths
     allow: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
@@ -47,6 +49,7 @@ class Config:
     def with_options(
         self,
         min_confidence: float | None = None,
+        no_builtin: bool = False,
         dictionaries: tuple[str, ...] = (),
         allow: tuple[str, ...] = (),
         include: tuple[str, ...] = (),
@@ -54,10 +57,13 @@ class Config:
     ) -> Config:
         """These settings with command-line options applied: a scalar replaces, a list extends."""
         sources = dict(self.sources)
-        values: dict[str, Any] = {"min_confidence": self.min_confidence}
+        values: dict[str, Any] = {"min_confidence": self.min_confidence, "builtin": self.builtin}
         if min_confidence is not None:
             values["min_confidence"] = min_confidence
             sources["min-confidence"] = "command line"
+        if no_builtin:
+            values["builtin"] = False
+            sources["builtin"] = "command line"
         extras = {"dictionaries": dictionaries, "allow": allow, "include": include, "exclude": exclude}
         for key, extra in extras.items():
             current = getattr(self, key)
@@ -129,6 +135,11 @@ def load(path: Path) -> Config:
             raise ConfigError(f"{where}: min-confidence must be a number from 0.5 to 1.0, got {value!r}")
         values["min_confidence"] = float(value)
         sources["min-confidence"] = where
+    if "builtin" in data:
+        if not isinstance(data["builtin"], bool):
+            raise ConfigError(f"{where}: builtin must be true or false, got {data['builtin']!r}")
+        values["builtin"] = data["builtin"]
+        sources["builtin"] = where
     for key in LIST_KEYS:
         if key not in data:
             continue

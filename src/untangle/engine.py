@@ -597,15 +597,17 @@ _DEFAULT_ENGINE: Engine | None = None
 
 
 @lru_cache(maxsize=4)
-def engine_for(dictionaries: tuple[str, ...] = ()) -> Engine:
+def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -> Engine:
     """A process-wide Engine for the built-in dictionary extended by user dictionary files
-    (their rows override built-in rows for the same pair); loaded once per set of files."""
-    if not dictionaries:
+    (their rows override built-in rows for the same pair), or for the user files alone when
+    `builtin_table` is false (a text spun by another spinner family); loaded once per setting."""
+    if not dictionaries and builtin_table:
         return default_engine()
     from untangle.dictionary import load_entries
 
     entries = [entry for path in dictionaries for entry in load_entries(path)]
-    return Engine(builtin().extended(entries), default_engine().model)
+    table = builtin().extended(entries) if builtin_table else Dictionary(entries)
+    return Engine(table, default_engine().model)
 
 
 def default_engine() -> Engine:

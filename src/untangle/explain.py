@@ -71,7 +71,7 @@ def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] =
     for change in sorted(result.held_back, key=lambda c: c.confidence):
         held[change.start] = change  # the likeliest suggestion at each place
     threshold = restorer.threshold if restorer.threshold is not None else _default_threshold()
-    tokens, work, spun_paragraph = engine_for(restorer.dictionaries).trace(text)
+    tokens, work, spun_paragraph = engine_for(restorer.dictionaries, restorer.builtin).trace(text)
     line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
     suspects = []
     for sentence in work:

@@ -42,15 +42,16 @@ class Restorer:
     """Repairs texts with fixed settings; cheap to pickle, loads its models lazily per process.
 
     `dictionaries` are user dictionary files (the built-in TSV format) whose rows override the
-    built-in ones; `allow` lists words and phrases never to change; `markup` is "text", "html"
-    or "markdown" (only prose is repaired). Lines marked `untangle: ignore` (or after a line
-    marked `untangle: ignore-next-line`) are never changed.
+    built-in ones (`builtin=False` uses them alone); `allow` lists words and phrases never to
+    change; `markup` is "text", "html" or "markdown" (only prose is repaired). Lines marked
+    `untangle: ignore` (or after a line marked `untangle: ignore-next-line`) are never changed.
     """
 
     threshold: float | None = None  # confidence a change needs; None: the engine's default
     dictionaries: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     markup: str = "text"
+    builtin: bool = True  # False: only the user dictionaries (a spinner unlike the WordNet one)
 
     def restore(self, text: str) -> Result:
         """Repair one text; the full result with every change."""
@@ -59,7 +60,7 @@ class Restorer:
         from untangle.policy import normalise_allowed, veto
 
         options = Options() if self.threshold is None else Options(threshold=self.threshold)
-        engine = engine_for(self.dictionaries)
+        engine = engine_for(self.dictionaries, self.builtin)
         result = restore_marked_up(text, self.markup, lambda plain: engine.restore(plain, options))
         return veto(text, result, normalise_allowed(self.allow))
 
