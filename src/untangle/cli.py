@@ -65,6 +65,33 @@ _dictionary_option = click.option(
     metavar="TSV",
     help="A user dictionary in the built-in TSV format; its rows override built-in ones (repeatable).",
 )
+_encoding_option = click.option(
+    "--encoding",
+    metavar="NAME",
+    default=None,
+    help="Decode input with this codec (default: UTF-8, or what a byte-order mark says).",
+)
+_markup_option = click.option(
+    "--markup",
+    type=click.Choice(["auto", "text", "html", "markdown"]),
+    default="auto",
+    show_default=True,
+    help="Input format; auto goes by extension (.html/.htm, .md). Markup and code are never changed.",
+)
+
+
+def _text_or_json_option(what: str):  # noqa: ANN202
+    """--format text|json, where json prints one object per `what` on its own line."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=f"json: one object per {what} on its own line, for pipelines.",
+    )
+
+
 _allow_option = click.option(
     "--allow",
     multiple=True,
@@ -127,19 +154,8 @@ def _file_options(function):  # noqa: ANN001, ANN201
             "--exclude", multiple=True, metavar="GLOB", help="In folders, skip what matches GLOB (repeatable)."
         ),
         click.option("--no-gitignore", is_flag=True, help="Do not skip what .gitignore files exclude."),
-        click.option(
-            "--encoding",
-            metavar="NAME",
-            default=None,
-            help="Decode input with this codec (default: UTF-8, or what a byte-order mark says).",
-        ),
-        click.option(
-            "--markup",
-            type=click.Choice(["auto", "text", "html", "markdown"]),
-            default="auto",
-            show_default=True,
-            help="Input format; auto goes by extension (.html/.htm, .md). Markup and code are never changed.",
-        ),
+        _encoding_option,
+        _markup_option,
         click.option(
             "-j",
             "--jobs",
@@ -589,14 +605,7 @@ Exit codes:
     metavar="P",
     help="Call an input spun when the probability that it was spun is at least P.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one object per input on its own line, for pipelines.",
-)
+@_text_or_json_option("input")
 @_file_options
 @_fail_on_data_error
 def check(paths: tuple[str, ...], spun_threshold: float, output_format: str, files: _FileOptions) -> None:
@@ -643,14 +652,8 @@ def check(paths: tuple[str, ...], spun_threshold: float, output_format: str, fil
 @_dictionary_option
 @_allow_option
 @_config_option
-@click.option("--encoding", metavar="NAME", default=None, help="Decode the file with this codec (default: UTF-8).")
-@click.option(
-    "--markup",
-    type=click.Choice(["auto", "text", "html", "markdown"]),
-    default="auto",
-    show_default=True,
-    help="Input format; auto goes by extension.",
-)
+@_encoding_option
+@_markup_option
 @_fail_on_data_error
 def review(
     path: str,
@@ -762,14 +765,7 @@ def review(
 @main.command(epilog=EXIT_CODES_HELP)
 @click.argument("text", required=False)
 @click.option("--word", "words", multiple=True, metavar="WORD", help="Also show every occurrence of WORD (repeatable).")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one object per suspicious word.",
-)
+@_text_or_json_option("suspicious word")
 @_threshold_option
 @_dictionary_option
 @_allow_option
