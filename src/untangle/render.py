@@ -46,10 +46,19 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The offsets of the sentence (or line, if shorter) holding text[start:end]."""
     left = 0
     for match in _SENTENCE_END.finditer(text, max(0, start - 2000), start):
-        left = match.end()
-    found = _SENTENCE_END.search(text, end)
+        if _ends_sentence(text, match.start()):
+            left = match.end()
+    found = next((m for m in _SENTENCE_END.finditer(text, end) if _ends_sentence(text, m.start())), None)
     right = found.start() + (1 if text[found.start()] in ".!?" else 0) if found else len(text)
     return left, max(right, end)
+
+
+def _ends_sentence(text: str, mark: int) -> bool:
+    """False after a title or an initial ("Gen.", "A."): a short capitalised word before a period."""
+    if text[mark] != ".":
+        return True
+    word = re.search(r"(\w+)$", text[max(0, mark - 4) : mark])
+    return not (word and word.group(1)[:1].isupper() and len(word.group(1)) <= 3)
 
 
 def in_sentence(text: str, change: Change) -> str:
