@@ -290,8 +290,8 @@ class Engine:
         for iteration in range(EM_ITERATIONS + 1):
             joint = iteration == EM_ITERATIONS  # the last pass decodes whole sentences jointly
             for sentence in work:
-                if joint and spun_paragraph.get(sentence.paragraph, 1.0) < NEGLIGIBLE:
-                    continue  # a clean paragraph: nothing in it will change
+                if iteration and spun_paragraph.get(sentence.paragraph, 1.0) < NEGLIGIBLE:
+                    continue  # a clean paragraph: it adds nothing to the fit and nothing in it will change
                 sentence.posteriors, sentence.log_total = self._decode(sentence, levels, table, joint)
             if not joint:  # the decision clean/spun uses the capped per-word evidence
                 document_spun, spun_paragraph = self._spun_paragraphs(work)
@@ -514,6 +514,8 @@ class Engine:
         spun_words = 0.0
         for sentence in work:
             weight = spun_paragraph.get(sentence.paragraph, 0.0)
+            if weight < NEGLIGIBLE:
+                continue  # a clean paragraph's counts carry no weight
             words = sentence.words
             keep_share = [1.0] * len(words)
             for arc, probability in sentence.posteriors.items():
