@@ -9,7 +9,6 @@ picklable value; each worker loads the models once.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +19,6 @@ from typing import Any
 from untangle.discovery import Found
 from untangle.encodings import looks_binary
 from untangle.inputs import InputError, parse, read_bytes
-from untangle.markup import format_for
 from untangle.restorer import Restorer
 from untangle.result import Result
 from untangle.safe_write import WriteError, atomic_write, read_only
@@ -50,6 +48,8 @@ class Settings:
 
     def restorer(self, name: str = "") -> Restorer:
         """The Restorer for file `name` (its extension may say HTML or Markdown)."""
+        from untangle.markup import format_for
+
         markup = format_for(name, self.markup)
         return Restorer(self.threshold, self.dictionaries, self.allow, markup, self.builtin)
 
@@ -150,7 +150,9 @@ def _warm() -> None:
     default_engine().model  # noqa: B018 - loading is the point
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context():  # noqa: ANN202 - a multiprocessing context, imported only when workers are used
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 

@@ -7,11 +7,10 @@ validates every row and reports problems as `path:line: message`.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+import mmap
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 COLUMNS = ("spun", "original", "relation", "prior", "spun_zipf", "original_zipf")
@@ -43,6 +42,78 @@ class Entry:
         return tuple(self.original.split(" "))
 
 
+class SortedLines:
+    """The data lines of a sorted TSV file, searched in place: nothing is split or parsed up front.
+
+    The file's bytes are memory-mapped (or held, for text given directly); a lookup binary-searches
+    byte offsets for the first line not below a key. UTF-8 byte order is code-point order, so the
+    file's sort order (Python's, on str) holds for the bytes too.
+    """
+
+    def __init__(self, data: bytes | mmap.mmap = b"", source: str = "<memory>") -> None:
+        self._data = data
+        self.source = source
+        self._start = 0
+        while self._start < len(data) and (
+            data[self._start : self._start + 1] == b"#" or data[self._start : self._start + 5] == b"spun\t"
+        ):
+            end = data.find(b"\n", self._start)
+            self._start = len(data) if end < 0 else end + 1
+        self._count: int | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> SortedLines:
+        """Map the file at `path` (an empty file maps to an empty table)."""
+        with path.open("rb") as handle:
+            if path.stat().st_size == 0:
+                return cls(b"", str(path))
+            return cls(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), str(path))
+
+    def _line_at(self, offset: int) -> tuple[int, int]:
+        """Start and end of the line holding byte `offset`'s successor line start (offset is a line start)."""
+        end = self._data.find(b"\n", offset)
+        return offset, len(self._data) if end < 0 else end
+
+    def _lower_bound(self, key: bytes) -> int:
+        """Offset of the first data line >= key."""
+        low, high = self._start, len(self._data)
+        while low < high:
+            middle = (low + high) // 2
+            line_start = self._data.rfind(b"\n", self._start, middle) + 1 if middle > self._start else self._start
+            line_start = max(line_start, self._start)
+            start, end = self._line_at(line_start)
+            if self._data[start:end] < key:
+                low = end + 1
+            else:
+                high = start
+        return low
+
+    def between(self, low: str, high: str) -> list[tuple[int, str]]:
+        """(byte offset, line) for every data line with low <= line < high, in order."""
+        position = self._lower_bound(low.encode("utf-8"))
+        stop = high.encode("utf-8")
+        found = []
+        while position < len(self._data):
+            start, end = self._line_at(position)
+            line = self._data[start:end]
+            if line >= stop:
+                break
+            if line:
+                found.append((start, line.decode("utf-8")))
+            position = end + 1
+        return found
+
+    def line_number(self, offset: int) -> int:
+        """1-based line number of the line starting at byte `offset` (for error messages)."""
+        return self._data.count(b"\n", 0, offset) + 1
+
+    def __len__(self) -> int:
+        if self._count is None:
+            body = self._data[self._start :]
+            self._count = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+        return self._count
+
+
 class Dictionary:
     """Entries indexed by the first word of their spun form, for lookup while scanning text.
 
@@ -52,9 +123,7 @@ class Dictionary:
     """
 
     def __init__(self, entries: Iterable[Entry] = ()) -> None:
-        self._lines: list[str] = []
-        self._first_line = 0
-        self._source = "<memory>"
+        self._lines = SortedLines()
         self._parsed: dict[str, list[Entry]] = {}
         self._added: dict[str, list[Entry]] = {}
         self._zipf: dict[str, float] = {}
@@ -64,14 +133,13 @@ class Dictionary:
     @classmethod
     def from_sorted_text(cls, text: str, source: str, originals: dict[str, float]) -> Dictionary:
         """A dictionary over TSV text whose data lines are sorted; rows are parsed on demand."""
+        return cls.over(SortedLines(text.encode("utf-8"), source), originals)
+
+    @classmethod
+    def over(cls, lines: SortedLines, originals: dict[str, float]) -> Dictionary:
+        """A dictionary over sorted data lines searched in place; rows are parsed on demand."""
         dictionary = cls()
-        lines = text.split("\n")
-        first = 0
-        while first < len(lines) and (lines[first].startswith("#") or lines[first].startswith("spun\t")):
-            first += 1
-        dictionary._lines = [line for line in lines[first:] if line]
-        dictionary._first_line = first + 1
-        dictionary._source = source
+        dictionary._lines = lines
         dictionary._zipf.update(originals)
         dictionary._originals.update(originals)
         return dictionary
@@ -93,7 +161,7 @@ class Dictionary:
         The built-in table's lines are shared, not copied, so this is cheap.
         """
         copy = Dictionary()
-        copy._lines, copy._first_line, copy._source = self._lines, self._first_line, self._source
+        copy._lines = self._lines
         copy._zipf = dict(self._zipf)
         copy._originals = set(self._originals)
         copy._added = {word: list(bucket) for word, bucket in self._added.items()}
@@ -115,14 +183,13 @@ class Dictionary:
     def _parse_rows(self, word: str) -> list[Entry]:
         entries = []
         for low, high in ((word + "\t", word + "\n"), (word + " ", word + "!")):
-            start = bisect_left(self._lines, low)
-            stop = bisect_left(self._lines, high, start)
-            for index in range(start, stop):
-                fields = self._lines[index].split("\t")
+            for offset, line in self._lines.between(low, high):
+                fields = line.split("\t")
                 try:
                     entries.append(_trusted_row(fields) or parse_line(fields))
                 except ValueError as error:
-                    raise DictionaryError(f"{self._source}:{self._first_line + index}: {error}") from None
+                    where = f"{self._lines.source}:{self._lines.line_number(offset)}"
+                    raise DictionaryError(f"{where}: {error}") from None
         return entries
 
     def zipf(self, word: str) -> float:
@@ -246,12 +313,15 @@ def _with_frequencies(entry: Entry) -> Entry:
 
 def data_path(name: str) -> Path:
     """A shipped data file: inside the installed package, or in the checkout's data/ folder."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data" / name, here.parents[1] / "data" / name):
+        if candidate.is_file():
+            return candidate
+    from importlib import resources  # an unusual installation (a zip): ask the import system
+
     packaged = resources.files("untangle") / "data" / name
     if packaged.is_file():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[2] / "data" / name
-    if checkout.is_file():
-        return checkout
     raise DictionaryError(f"the built-in data file {name} is missing from the installation")
 
 
@@ -273,8 +343,6 @@ def parse_originals(text: str, source: str) -> dict[str, float]:
 def builtin() -> Dictionary:
     """The dictionary shipped with untangle, loaded once per process."""
     table, originals = data_path("substitutions.tsv"), data_path("originals.tsv")
-    return Dictionary.from_sorted_text(
-        table.read_text(encoding="utf-8"),
-        str(table),
-        parse_originals(originals.read_text(encoding="utf-8"), str(originals)),
+    return Dictionary.over(
+        SortedLines.open(table), parse_originals(originals.read_text(encoding="utf-8"), str(originals))
     )

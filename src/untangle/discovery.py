@@ -99,10 +99,12 @@ def discover(
 ) -> Discovery:
     """Expand `paths` (files and folders) into the files to process, in a deterministic order."""
     found = Discovery()
-    include_spec, exclude_spec = _spec(include or DEFAULT_INCLUDE), _spec(exclude)
+    specs = None  # built on the first folder: a run over named files needs no pattern matching
     for argument in paths:
         root = Path(argument)
         if root.is_dir():
+            specs = specs or (_spec(include or DEFAULT_INCLUDE), _spec(exclude))
+            include_spec, exclude_spec = specs
             ignores = _git_root_ignores(Path(os.path.abspath(root))) if use_gitignore else _Ignores()
             _walk(root, root, ignores, include_spec, exclude_spec, use_gitignore, found)
         elif root.exists() or root.is_symlink():

@@ -56,12 +56,16 @@ class Restorer:
     def restore(self, text: str) -> Result:
         """Repair one text; the full result with every change."""
         from untangle.engine import Options, engine_for
-        from untangle.markup import restore_marked_up
         from untangle.policy import normalise_allowed, veto
 
         options = Options() if self.threshold is None else Options(threshold=self.threshold)
         engine = engine_for(self.dictionaries, self.builtin)
-        result = restore_marked_up(text, self.markup, lambda plain: engine.restore(plain, options))
+        if self.markup == "text":
+            result = engine.restore(text, options)
+        else:
+            from untangle.markup import restore_marked_up
+
+            result = restore_marked_up(text, self.markup, lambda plain: engine.restore(plain, options))
         return veto(text, result, normalise_allowed(self.allow))
 
     def fix(self, text: str) -> str:

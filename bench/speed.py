@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Speed benchmark: untangle against codespell on the same files, in one run, as one table.
+
+Builds a corpus from our own texts (bench/corpus; at least 20 MB clean and 20 MB spun by the
+WordNet spinner emulator, bench/spinner.py, when WordNet is installed, else from the spun
+paragraphs in examples/), then measures: start-up on a tiny input, MB/s on clean and on spun
+text (untangle on a sample of the corpus, since it is far slower; codespell on the same sample
+and on the whole corpus), a batch over a folder with 1 and N workers, and peak RSS.
+
+Usage: python bench/speed.py [--mb 20] [--sample-mb 1] [--jobs N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from batch import PeakMemory, paragraphs  # noqa: E402 - the batch benchmark's helpers
+
+UNTANGLE = [sys.executable, "-m", "untangle.cli"]
+
+
+def build(folder: Path, megabytes: float, spun: bool, seed: int) -> tuple[int, str]:
+    """Articles of two to six paragraphs until `megabytes`; returns bytes written and the source."""
+    clean = [p for path in sorted((BENCH / "corpus").glob("*.txt")) for p in paragraphs(path)]
+    rng = random.Random(seed)
+    spin = None
+    source = "our clean articles (bench/corpus)"
+    if spun:
+        try:
+            import spinner
+
+            spinner.wordnet()
+            spin = spinner.spin
+            source = "bench/corpus spun by bench/spinner.py (WordNet emulator)"
+        except Exception:  # noqa: BLE001 - WordNet missing: fall back to spun text in the repo
+            clean = paragraphs(ROOT / "examples" / "spun-article.txt")
+            source = "examples/spun-article.txt paragraphs (WordNet not installed)"
+    folder.mkdir(parents=True, exist_ok=True)
+    size, number = 0, 0
+    while size < megabytes * 1e6:
+        text = "\n\n".join(rng.choice(clean) for _ in range(rng.randint(2, 6))) + "\n"
+        if spin is not None:
+            text = spin(text, seed=number)
+        path = folder / f"part{number // 200:03d}" / f"article{number:05d}.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        size += len(text.encode("utf-8"))
+        number += 1
+    return size, source
+
+
+def sample(folder: Path, megabytes: float, target: Path) -> int:
+    """Copy the first files of `folder` until `megabytes` into `target`; returns bytes."""
+    size = 0
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(folder.rglob("*.txt")):
+        if size >= megabytes * 1e6:
+            break
+        shutil.copy(path, target / path.name)
+        size += path.stat().st_size
+    return size
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS of the process tree in MB, and the exit code."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    memory = PeakMemory(process.pid)
+    memory.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started  # before the sampler's last sleep
+    memory.stop()
+    if process.returncode not in (0, 1, 65):  # codespell exits 65 when it finds misspellings
+        sys.stderr.write(stderr.decode(errors="replace"))
+    return seconds, memory.peak, process.returncode
+
+
+def codespell() -> list[str] | None:
+    found = shutil.which("codespell", path=os.path.dirname(sys.executable)) or shutil.which("codespell")
+    return [found] if found else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=20.0, help="size of each corpus (clean, spun) in MB")
+    parser.add_argument("--sample-mb", type=float, default=1.0, help="MB of each corpus untangle is timed on")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="workers for the batch run")
+    parser.add_argument("--keep", type=Path, default=None, help="build the corpus here and keep it")
+    arguments = parser.parse_args()
+    spell = codespell()
+    base = arguments.keep or Path(tempfile.mkdtemp(prefix="untangle-speed-"))
+    rows: list[tuple[str, str, str, str]] = []  # measure, untangle, codespell, ratio
+
+    def row(measure: str, ours: float | None, theirs: float | None, unit: str, higher_is_better: bool) -> None:
+        ratio = ""
+        if ours and theirs:
+            ratio = f"{(ours / theirs if higher_is_better else theirs / ours):.3f}"
+        shown = [f"{v:.3f} {unit}" if v is not None else "-" for v in (ours, theirs)]
+        rows.append((measure, shown[0], shown[1], ratio))
+
+    try:
+        clock = time.perf_counter()
+        clean_size, clean_source = build(base / "clean", arguments.mb, False, 1)
+        spun_size, spun_source = build(base / "spun", arguments.mb, True, 2)
+        print(f"corpus: {clean_size / 1e6:.1f} MB clean ({clean_source})")
+        print(f"        {spun_size / 1e6:.1f} MB spun ({spun_source}); built in {time.perf_counter() - clock:.0f} s")
+        tiny = base / "tiny.txt"
+        tiny.write_text("Helium said astatine the meeting that the bridge would open.\n", encoding="utf-8")
+        starts = [timed([*UNTANGLE, "fix", str(tiny)])[0] for _ in range(5)]
+        theirs = [timed([*spell, str(tiny)])[0] for _ in range(5)] if spell else None
+        row(
+            "start-up, tiny input (median of 5)",
+            statistics.median(starts),
+            theirs and statistics.median(theirs),
+            "s",
+            False,
+        )
+        fix_rss = 0.0
+        for kind in ("clean", "spun"):
+            part = base / f"sample-{kind}"
+            size = sample(base / kind, arguments.sample_mb, part)
+            seconds, rss, _ = timed(
+                [*UNTANGLE, "fix", "-q", "--jobs", "1", "--output-dir", str(base / f"out-{kind}"), str(part)]
+            )
+            fix_rss = max(fix_rss, rss)
+            their_rate = None
+            if spell:
+                their_seconds = timed([*spell, str(part)])[0]
+                their_rate = size / 1e6 / their_seconds
+            row(f"{kind} prose, {size / 1e6:.1f} MB sample, 1 process", size / 1e6 / seconds, their_rate, "MB/s", True)
+        if spell:
+            for kind, size in (("clean", clean_size), ("spun", spun_size)):
+                seconds = timed([*spell, str(base / kind)])[0]
+                row(
+                    f"codespell alone, whole {kind} corpus ({size / 1e6:.0f} MB)",
+                    None,
+                    size / 1e6 / seconds,
+                    "MB/s",
+                    True,
+                )
+        part = base / "sample-spun"
+        batch = {}
+        for jobs in sorted({1, arguments.jobs}):
+            seconds, rss, _ = timed(
+                [*UNTANGLE, "fix", "-q", "--jobs", str(jobs), "--output-dir", str(base / f"batch-{jobs}"), str(part)]
+            )
+            batch[jobs] = (seconds, rss)
+            rows.append((f"batch, spun sample, --jobs {jobs}", f"{seconds:.1f} s", "", ""))
+        if len(batch) > 1:
+            speedup = batch[1][0] / batch[arguments.jobs][0]
+            rows.append((f"batch speed-up, {arguments.jobs} workers vs 1", f"{speedup:.2f}x", "", ""))
+        rows.append(("peak RSS, fix (1 process)", f"{fix_rss:.0f} MB", "", ""))
+        rows.append(
+            (f"peak RSS, batch --jobs {arguments.jobs} (all processes)", f"{batch[max(batch)][1]:.0f} MB", "", "")
+        )
+    finally:
+        if arguments.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure':<{width}}  {'untangle':>14}  {'codespell':>14}  {'ratio (>1: untangle better)':>27}")
+    for measure, ours, theirs, ratio in rows:
+        print(f"{measure:<{width}}  {ours:>14}  {theirs:>14}  {ratio:>27}")
+    if not spell:
+        print("\ncodespell is not installed here (pip install codespell): no ratios.")
+
+
+if __name__ == "__main__":
+    main()
