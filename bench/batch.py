@@ -63,17 +63,36 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process tree in MB: shared pages (a model loaded before a fork,
+    a mapped table) are divided among the processes sharing them, so the sum is real memory."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1))
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, AttributeError):
+            continue
+        pending.extend(int(child) for child in children)
+    return total / 1024
+
+
 class PeakMemory(threading.Thread):
-    """Samples a process tree's RSS until stopped; keeps the peak."""
+    """Samples a process tree's RSS (and PSS) until stopped; keeps the peaks."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak, self.samples, self._stop_flag = pid, 0.0, [], threading.Event()
+        self.pid, self.peak, self.peak_pss, self.samples = pid, 0.0, 0.0, []
+        self._stop_flag = threading.Event()
 
     def run(self) -> None:
         while not self._stop_flag.is_set():
             rss = tree_rss_mb(self.pid)
             self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, tree_pss_mb(self.pid))
             self.samples.append(rss)
             time.sleep(0.2)
 

@@ -74,8 +74,8 @@ def sample(folder: Path, megabytes: float, target: Path) -> int:
     return size
 
 
-def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS of the process tree in MB, and the exit code."""
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, tuple[float, float], int]:
+    """Wall seconds, peak RSS and PSS of the process tree in MB, and the exit code."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     memory = PeakMemory(process.pid)
@@ -85,7 +85,7 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float, in
     memory.stop()
     if process.returncode not in (0, 1, 65):  # codespell exits 65 when it finds misspellings
         sys.stderr.write(stderr.decode(errors="replace"))
-    return seconds, memory.peak, process.returncode
+    return seconds, (memory.peak, memory.peak_pss), process.returncode
 
 
 def codespell() -> list[str] | None:
@@ -128,7 +128,7 @@ def main() -> None:
             "s",
             False,
         )
-        fix_rss = 0.0
+        fix_rss = (0.0, 0.0)
         for kind in ("clean", "spun"):
             part = base / f"sample-{kind}"
             size = sample(base / kind, arguments.sample_mb, part)
@@ -162,10 +162,9 @@ def main() -> None:
         if len(batch) > 1:
             speedup = batch[1][0] / batch[arguments.jobs][0]
             rows.append((f"batch speed-up, {arguments.jobs} workers vs 1", f"{speedup:.2f}x", "", ""))
-        rows.append(("peak RSS, fix (1 process)", f"{fix_rss:.0f} MB", "", ""))
-        rows.append(
-            (f"peak RSS, batch --jobs {arguments.jobs} (all processes)", f"{batch[max(batch)][1]:.0f} MB", "", "")
-        )
+        rows.append(("peak RSS / PSS, fix (1 process)", f"{fix_rss[0]:.0f} / {fix_rss[1]:.0f} MB", "", ""))
+        rss, pss = batch[max(batch)][1]
+        rows.append((f"peak RSS / PSS, batch --jobs {arguments.jobs}", f"{rss:.0f} / {pss:.0f} MB", "", ""))
     finally:
         if arguments.keep is None:
             shutil.rmtree(base, ignore_errors=True)

@@ -738,15 +738,17 @@ def review(
     except (KeyboardInterrupt, click.Abort):
         click.echo(f"\nuntangle: review interrupted; {path} left unchanged", err=True)
         sys.exit(130)
-    for word in outcome.allowed:
+    if outcome.allowed:
         from untangle.config import find
 
+        # The configuration in use, else a new .untangle.toml here (or beside a file outside here).
+        target = files.config_path or find(Path(path))
         here = Path.cwd()
-        target = files.config_path or find(Path(path)) or None
-        written = add_allowed(
-            word, target, here if Path(path).resolve().is_relative_to(here.resolve()) else Path(path).parent
-        )
-        click.echo(f"untangle: {word!r} added to the allow list in {written}", err=True)
+        folder = here if Path(path).resolve().is_relative_to(here.resolve()) else Path(path).parent
+        for word in outcome.allowed:
+            written = add_allowed(word, target, folder)
+            target = written
+            click.echo(f"untangle: {word!r} added to the allow list in {written}", err=True)
     if outcome.accepted:
         repaired = apply_changes(document.text, outcome.accepted)
         try:
