@@ -47,37 +47,30 @@ def build_folder(folder: Path, count: int, seed: int = 7) -> int:
     return size
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
-    total = 0
-    pending = [pid]
+def _tree_kb(pid: int, name: str, pattern: str) -> int:
+    """Sum of one /proc/PID/NAME figure (in kB) over a process and all its descendants."""
+    total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            text = Path(f"/proc/{current}/{name}").read_text()
+            total += int(re.search(pattern, text, re.M).group(1))
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except (OSError, AttributeError):
             continue
         pending.extend(int(child) for child in children)
-    return total / 1024
+    return total
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+    return _tree_kb(pid, "status", r"^VmRSS:\s+(\d+)") / 1024
 
 
 def tree_pss_mb(pid: int) -> float:
     """Proportional set size of a process tree in MB: shared pages (a model loaded before a fork,
     a mapped table) are divided among the processes sharing them, so the sum is real memory."""
-    total = 0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
-            total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1))
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except (OSError, AttributeError):
-            continue
-        pending.extend(int(child) for child in children)
-    return total / 1024
+    return _tree_kb(pid, "smaps_rollup", r"^Pss:\s+(\d+)") / 1024
 
 
 class PeakMemory(threading.Thread):
