@@ -158,6 +158,20 @@ def test_forced_encoding_and_undecodable_files(runner: CliRunner, tmp_path: Path
     assert runner.invoke(main, ["fix", "--encoding", "klingon", str(latin)]).exit_code == 2
 
 
+def test_output_dir_mirrors_files_it_cannot_repair_byte_for_byte(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    (source / "sub").mkdir(parents=True)
+    latin = ("Café owners said: " + SPUN).encode("latin-1")
+    (source / "latin.txt").write_bytes(latin)  # not UTF-8: reported, still copied
+    (source / "sub" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")  # binary: skipped, still copied
+    (source / "good.txt").write_text(SPUN, encoding="utf-8")
+    result = runner.invoke(main, ["fix", "-o", str(tmp_path / "out"), str(source)])
+    assert result.exit_code == 3 and "latin.txt: not valid UTF-8" in result.stderr
+    assert (tmp_path / "out" / "latin.txt").read_bytes() == latin
+    assert (tmp_path / "out" / "sub" / "image.txt").read_bytes() == b"\x89PNG\r\n\x1a\n\x00\x00"
+    assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8") == FIXED
+
+
 def test_html_only_prose_changes(runner: CliRunner, tmp_path: Path) -> None:
     page = (
         "<html><head><style>p.astatine { color: red }</style></head><body>\n"

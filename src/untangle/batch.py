@@ -117,11 +117,14 @@ def process(found: Found, settings: Settings) -> FileReport:
     name = str(found.path)
     try:
         data = read_bytes(found.path, name)
-        if looks_binary(data) and settings.encoding is None:
-            return FileReport(name, SKIPPED, "binary file")
-        document = parse(data, name, settings.encoding)
     except InputError as error:
         return FileReport(name, FAILED, str(error))
+    try:
+        if looks_binary(data) and settings.encoding is None:
+            return _mirrored(found, settings, data, FileReport(name, SKIPPED, "binary file"))
+        document = parse(data, name, settings.encoding)
+    except InputError as error:
+        return _mirrored(found, settings, data, FileReport(name, FAILED, str(error)))
     result = restore_file_text(document.text, name, settings)
     output = document.encoding.encode(result.text) if result.changes else data
     status = CHANGED if result.changes else UNCHANGED
@@ -141,6 +144,21 @@ def process(found: Found, settings: Settings) -> FileReport:
     if settings.keep_text:
         return FileReport(name, status, result=result, source=document.text, output=output)
     return FileReport(name, status, result=result)
+
+
+def _mirrored(found: Found, settings: Settings, data: bytes, report: FileReport) -> FileReport:
+    """With --output-dir, a file untangle cannot repair is still copied, byte for byte, so the
+    mirrored tree is complete; a failure to copy is reported instead."""
+    if settings.output_dir is None:
+        return report
+    target = settings.output_dir / found.relative
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, data, mode=found.path.stat().st_mode & 0o7777)
+    except (WriteError, OSError) as error:
+        message = str(error) if isinstance(error, WriteError) else f"{target}: cannot write ({error.strerror})"
+        return FileReport(report.path, FAILED, f"{report.message}; {message}")
+    return report
 
 
 def _warm() -> None:
