@@ -138,6 +138,12 @@ def main() -> None:
       untangle fix article.txt > restored.txt
       cat article.txt | untangle fix
       untangle diff article.txt
+      untangle review article.txt
+      untangle check --format json crawl/ > verdicts.jsonl
+      untangle learn --pair spun.txt original.txt -o my-spinner.tsv
+
+    `untangle COMMAND --help` describes each command. check exits 1 when an input looks spun;
+    review exits 130 when interrupted.
     """
 
 
