@@ -135,12 +135,9 @@ def process(found: Found, settings: Settings) -> FileReport:
                 return FileReport(name, FAILED, f"{name}: read-only; left unchanged", result)
             atomic_write(target, output, backup_suffix=settings.backup)
         elif settings.output_dir is not None:
-            target = settings.output_dir / found.relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, output, mode=found.path.stat().st_mode & 0o7777)
+            _write_mirror(found, settings.output_dir, output)
     except (WriteError, OSError) as error:
-        message = str(error) if isinstance(error, WriteError) else f"{name}: cannot write ({error.strerror})"
-        return FileReport(name, FAILED, message, result)
+        return FileReport(name, FAILED, _write_failure(name, error), result)
     if settings.keep_text:
         return FileReport(name, status, result=result, source=document.text, output=output)
     return FileReport(name, status, result=result)
@@ -151,14 +148,24 @@ def _mirrored(found: Found, settings: Settings, data: bytes, report: FileReport)
     mirrored tree is complete; a failure to copy is reported instead."""
     if settings.output_dir is None:
         return report
-    target = settings.output_dir / found.relative
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, data, mode=found.path.stat().st_mode & 0o7777)
+        _write_mirror(found, settings.output_dir, data)
     except (WriteError, OSError) as error:
-        message = str(error) if isinstance(error, WriteError) else f"{target}: cannot write ({error.strerror})"
+        message = _write_failure(str(settings.output_dir / found.relative), error)
         return FileReport(report.path, FAILED, f"{report.message}; {message}")
     return report
+
+
+def _write_mirror(found: Found, output_dir: Path, data: bytes) -> None:
+    """Write `data` at the file's place in the mirrored tree, with the original's mode."""
+    target = output_dir / found.relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, data, mode=found.path.stat().st_mode & 0o7777)
+
+
+def _write_failure(name: str, error: OSError) -> str:
+    """One line saying why `name` could not be written."""
+    return str(error) if isinstance(error, WriteError) else f"{name}: cannot write ({error.strerror})"
 
 
 def _warm() -> None:

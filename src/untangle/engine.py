@@ -241,35 +241,27 @@ class Engine:
 
     def restore(self, text: str, options: Options = Options()) -> Result:
         """Repair `text`; every edit is reported as a Change."""
+        return self.restore_traced(text, options)[0]
+
+    def restore_traced(
+        self, text: str, options: Options = Options()
+    ) -> tuple[Result, list[_Sentence], dict[int, float]]:
+        """The result, and the decoded document behind it for `untangle explain`: the sentences
+        with every reading's posterior (given a spun paragraph) and each paragraph's P(spun)."""
         # The decoder allocates millions of short-lived objects but creates no reference cycles;
         # with the dictionary's many long-lived objects in memory, the cyclic collector would
         # spend a third of the run re-scanning them.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._restore(text, options)
+            tokens, work, spun_paragraph, document_spun = self._fit(text)
         finally:
             if collecting:
                 gc.enable()
-
-    def trace(self, text: str) -> tuple[list[Token], list[_Sentence], dict[int, float]]:
-        """The decoded document for `untangle explain`: tokens, sentences with every reading's
-        posterior (given a spun paragraph), and each paragraph's probability of being spun."""
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            tokens, work, spun_paragraph, _ = self._fit(text)
-        finally:
-            if collecting:
-                gc.enable()
-        return tokens, work, spun_paragraph
-
-    def _restore(self, text: str, options: Options) -> Result:
-        tokens, work, spun_paragraph, document_spun = self._fit(text)
         changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
         eligible = sum(1 for s in work for c in s.candidates if c)
         spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
-        return Result(
+        result = Result(
             apply_changes(text, changes),
             tuple(changes),
             spin_level,
@@ -277,6 +269,7 @@ class Engine:
             document_spun,
             self._paragraphs(work, spun_paragraph),
         )
+        return result, work, spun_paragraph
 
     def _fit(self, text: str) -> tuple[list[Token], list[_Sentence], dict[int, float], float]:
         """Tokenize, then fit the document's parameters by EM and decode every sentence."""

@@ -62,16 +62,18 @@ class Suspect:
 
 def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] = frozenset()) -> list[Suspect]:
     """The suspicious words of `text` (or every occurrence of `words`, lower case), in order."""
-    from untangle.engine import UNKNOWN, engine_for
+    from untangle.engine import DEFAULT_THRESHOLD, UNKNOWN, Options, engine_for
+    from untangle.policy import normalise_allowed, veto
 
     restorer = restorer or Restorer()
-    result = restorer.restore(text)
+    threshold = restorer.threshold if restorer.threshold is not None else DEFAULT_THRESHOLD
+    engine = engine_for(restorer.dictionaries, restorer.builtin)
+    raw, work, spun_paragraph = engine.restore_traced(text, Options(threshold=threshold))
+    result = veto(text, raw, normalise_allowed(restorer.allow))  # decisions exactly as fix takes them
     applied = {c.start: c for c in result.changes}
     held = {}
     for change in sorted(result.held_back, key=lambda c: c.confidence):
         held[change.start] = change  # the likeliest suggestion at each place
-    threshold = restorer.threshold if restorer.threshold is not None else _default_threshold()
-    tokens, work, spun_paragraph = engine_for(restorer.dictionaries, restorer.builtin).trace(text)
     line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
     suspects = []
     for sentence in work:
@@ -113,12 +115,6 @@ def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] =
                 )
             )
     return suspects
-
-
-def _default_threshold() -> float:
-    from untangle.engine import DEFAULT_THRESHOLD
-
-    return DEFAULT_THRESHOLD
 
 
 def _line_of(starts: list[int], offset: int) -> int:

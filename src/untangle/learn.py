@@ -95,13 +95,11 @@ def _regions(spun: str, original: str) -> list[_Region]:
             parts += 1
             i2, j2 = ops[index][2], ops[index][4]
         simple = parts == 1 and tag == "replace"
-        left, right = max(i1 - 1, 0), max(j1 - 1, 0)
         context_before = i1 > 0 and j1 > 0
         spun_part = spun_words[i1 - 1 if context_before else i1 : min(i2 + 1, len(spun_words))]
         original_part = original_words[j1 - 1 if context_before else j1 : min(j2 + 1, len(original_words))]
         if i2 < len(spun_words) and j2 < len(original_words) and spun_words[i2] != original_words[j2]:
             spun_part, original_part = spun_part[:-1], original_part[:-1]  # no shared word after
-        del left, right
         regions.append(_Region(tuple(spun_part), tuple(original_part), simple))
         index += 1
     return regions

@@ -11,6 +11,7 @@ frozenset({2, 3, 4})
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 from untangle.result import Change, Result, apply_changes
@@ -33,9 +34,10 @@ def ignored_lines(text: str) -> frozenset[int]:
 
 
 def _line_starts(text: str) -> list[int]:
+    """Offsets where lines begin, by the same line breaks as ignored_lines (str.splitlines)."""
     starts = [0]
-    for match in re.finditer(r"\r\n|\r|\n", text):
-        starts.append(match.end())
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
     return starts
 
 
@@ -47,20 +49,11 @@ def veto(text: str, result: Result, allow: frozenset[str] = frozenset()) -> Resu
         return result
     starts = _line_starts(text)
 
-    def line_of(offset: int) -> int:
-        low, high = 0, len(starts)
-        while low + 1 < high:
-            middle = (low + high) // 2
-            if starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle
-        return low + 1
-
     def kept(change: Change) -> bool:
         if " ".join(change.old.lower().split()) in allow:
             return False
-        return not any(line_of(offset) in ignored for offset in (change.start, max(change.start, change.end - 1)))
+        ends = (change.start, max(change.start, change.end - 1))
+        return not any(bisect_right(starts, offset) in ignored for offset in ends)
 
     changes = tuple(c for c in result.changes if kept(c))
     if len(changes) == len(result.changes) and all(kept(c) for c in result.held_back):
