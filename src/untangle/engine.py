@@ -37,7 +37,9 @@ EM_ITERATIONS = 3  # position-by-position passes that fit the document's paramet
 # A trigram model is overconfident about a single word ("where helium collects" vs "where he
 # collects" differ a millionfold), so no one word type may say more than this (in nats) about
 # whether its paragraph was spun: a spinner's mapping of a type is one decision however often the
-# type occurs. A spun paragraph shows many artifacts, a clean one at most a few.
+# type occurs, so a type's evidence is its mean over its occurrences (a word kept as written ten
+# times says no more against spinning than once), capped. A spun paragraph shows many artifacts,
+# a clean one at most a few.
 MAX_WORD_EVIDENCE = 3.0
 NEGLIGIBLE = 1e-3  # a paragraph less likely spun than this is not decoded further
 JOINT_FLOOR = 0.01  # candidates below this posterior in the last cheap pass skip the joint pass
@@ -482,13 +484,15 @@ class Engine:
     @staticmethod
     def _spun_paragraphs(work: list[_Sentence]) -> tuple[float, dict[int, float]]:
         """P(document spun) and P(paragraph spun) from Bayes factors of spun vs as written."""
-        by_type: dict[tuple[int, str], float] = defaultdict(float)
+        by_type: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0])
         for sentence in work:
             for word, evidence in sentence.evidence:
-                by_type[(sentence.paragraph, word)] += evidence
+                tally = by_type[(sentence.paragraph, word)]
+                tally[0] += evidence
+                tally[1] += 1
         log_factor: dict[int, float] = defaultdict(float)
-        for (paragraph, _), evidence in by_type.items():
-            log_factor[paragraph] += min(evidence, MAX_WORD_EVIDENCE)
+        for (paragraph, _), (evidence, count) in by_type.items():
+            log_factor[paragraph] += min(evidence / count, MAX_WORD_EVIDENCE)
         document = _sigmoid(sum(log_factor.values()) + _logit(PRIOR_DOCUMENT_SPUN))
         prior = document * PARAGRAPH_SPUN_IF_DOCUMENT_SPUN + (1 - document) * PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN
         return document, {paragraph: _sigmoid(factor + _logit(prior)) for paragraph, factor in log_factor.items()}
