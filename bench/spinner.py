@@ -8,9 +8,11 @@ untangle cannot know (two-step chains, late senses): recall on its output is an 
 - One decision per word type and article: a type is always replaced the same way.
 - Common words are replaced far more often than rare ones; a fixed set is never replaced.
 - Capitalised words and words with punctuation attached are left alone (this family's habit).
-- The replacement is a WordNet relative of any part of speech, regardless of sense: mostly a
-  co-lemma, else an adjective-cluster partner or a hypernym, sometimes two steps away; inflected
-  words go through their lemma. A few well-known swaps come from outside WordNet.
+- The replacement is a WordNet relative of any part of speech, regardless of sense: for half the
+  types the spinner's habitual first pick (adjective senses first, the first other plain lemma,
+  else a similar-to head or hypernym), otherwise mostly a co-lemma of a random early sense, else
+  an adjective-cluster partner or a hypernym, sometimes two steps away; inflected words go through
+  their lemma. A few well-known swaps come from outside WordNet.
 
 Needs WordNet 3.0 (Debian wordnet-base), wordfreq and lemminflect: bench-only dependencies.
 Usage: python bench/spinner.py CLEAN.txt [--seed N] > SPUN.txt
@@ -29,6 +31,7 @@ from lemminflect import getAllInflections, getAllLemmas
 from wordfreq import zipf_frequency
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from build_substitutions import spinner_choice  # noqa: E402
 from wordnet import WordNet  # noqa: E402
 
 NEVER = frozenset(
@@ -61,6 +64,9 @@ OUTSIDE_WORDNET = {
     "any": "immoderate",
 }
 RELATION_ODDS = (("synonym", 0.6), ("pointer", 0.3), ("chain", 0.1))
+# Measured on the development article: about half the spinner's word types take the first plain
+# word of the first synset, adjectives first (scripts/build_substitutions.py, spinner_choice).
+FIRST_CHOICE_ODDS = 0.5
 POINTERS = ("&", "@", "@i")
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
@@ -107,9 +113,11 @@ def _inflected(word: str, rng: random.Random) -> str | None:
             for tag, forms in getAllInflections(lemma).items():
                 if word in forms and lemma != word:
                     lemmas.setdefault(lemma, tag)
+    first_choice = rng.random() < FIRST_CHOICE_ODDS
     for lemma, tag in lemmas.items():
         for _ in range(3):
-            options = _relatives(lemma, rng)
+            options = [word for word, _ in spinner_choice(wordnet(), lemma)[:1]] if first_choice else []
+            options = options or _relatives(lemma, rng)
             if not options:
                 break
             choice = rng.choice(options)

@@ -109,7 +109,9 @@ def test_a_dataframe_column_on_two_workers_equals_the_serial_result(client) -> N
     assert list(repaired[SPUN_PROBABILITY]) == list(serial["spun_probability"])
     spun = repaired["id"].map(lambda n: any(sentence in texts[n] for sentence in SPUN))
     assert (repaired[CHANGES][spun] > 0).all() and (repaired[SPUN_PROBABILITY][spun] > 0.9).all()
-    assert (repaired[CHANGES][~spun] <= 1).all()  # at most "Helium" (see test_hard_cases' xfail)
+    # A lone clean "Helium is lighter than air" sentence still reads as spun (a known gap: too few
+    # words to outweigh one artifact); nothing else in the clean records may change.
+    assert (repaired["text"][~spun].str.replace("He is", "Helium is") == frame["text"][~spun]).all()
     with pytest.raises(KeyError, match="no column 'body'"):
         repair_column(dask_dataframe.from_pandas(frame, npartitions=2), "body")
 

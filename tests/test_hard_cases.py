@@ -91,11 +91,6 @@ def test_immoderate_grade_becomes_any_degree() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two short clean sentences with helium and 'the present schedule' (trigram: 'the present day') "
-    "look spun: two capped artifacts outweigh the words left as written",
-)
 def test_helium_stays_in_two_short_clean_sentences() -> None:
     text = (
         "Helium is lighter than air, which is why the balloon rose so quickly. "

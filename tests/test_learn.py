@@ -73,9 +73,9 @@ def test_the_learned_dictionary_restores_an_unseen_text_spun_the_same_way(learne
     spun, swaps = spin(UNSEEN)
     alone = Restorer(dictionaries=(str(learned_file),), builtin=False).restore(spun)
     recall, precision = score(spun, swaps, alone.changes)
-    assert recall >= 0.80 and precision >= 0.95, (recall, precision)
+    assert recall >= 0.75 and precision >= 0.97, (recall, precision)
     with_builtin = Restorer(dictionaries=(str(learned_file),)).restore(spun)
-    assert score(spun, swaps, with_builtin.changes)[0] >= 0.75
+    assert score(spun, swaps, with_builtin.changes)[0] >= 0.70
     without = Restorer().restore(spun)
     assert score(spun, swaps, without.changes)[0] < 0.4  # the built-in WordNet table alone cannot
     assert Restorer(dictionaries=(str(learned_file),), builtin=False).fix(UNSEEN) == UNSEEN  # clean stays

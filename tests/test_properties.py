@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -72,17 +71,12 @@ def test_bytes_outside_changed_words_never_change(text: str) -> None:
     assert outside_changes_equal(text, result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the document-level evidence moves once words are restored, so a second run can "
-    "make changes the first held back (e.g. the second 'past year' after 'past figure' was restored)",
-)
 def test_fixing_twice_equals_fixing_once(spun_article: str) -> None:
     once = untangle.fix(spun_article)
     assert untangle.fix(once) == once
 
 
-@settings(FAST, derandomize=True)  # the same examples every run: see the xfail below for why
+@settings(FAST, derandomize=True)  # the same examples every run, so CI is deterministic
 @given(text=texts)
 @example(text="Helium said astatine the meeting.")
 def test_fixing_twice_equals_fixing_once_on_short_texts(text: str) -> None:
@@ -90,12 +84,8 @@ def test_fixing_twice_equals_fixing_once_on_short_texts(text: str) -> None:
     assert untangle.fix(once) == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap, found by random search: with 'astatine' restored the text reads differently and "
-    "'person' at the start of a three-word text becomes 'white' on the second run",
-)
 def test_fixing_twice_equals_fixing_once_on_a_degenerate_text() -> None:
+    """Found by random search: with 'astatine' restored, 'person' became 'white' on a second run."""
     once = untangle.fix("person “person astatine")
     assert untangle.fix(once) == once
 

@@ -101,16 +101,16 @@ def test_all_applies_more_and_says_how_many_were_held_back(runner: CliRunner, sp
 
 def test_configuration_is_found_upward_and_options_win(runner: CliRunner, repo: Path) -> None:
     (repo / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n\n[tool.untangle]\nmin-confidence = 0.9\nallow = ["helium"]\n', encoding="utf-8"
+        '[project]\nname = "x"\n\n[tool.untangle]\nmin-confidence = 0.99\nallow = ["helium"]\n', encoding="utf-8"
     )
     (repo / "sub").mkdir()
     (repo / "sub" / "a.txt").write_text(SPUN, encoding="utf-8")
     out = runner.invoke(main, ["fix", "sub/a.txt"]).stdout
-    assert out.startswith("Helium said at the meeting")  # helium allowed, at still fixed
-    assert "they person achieved" in out  # 0.77 < 0.9
-    assert "they have achieved" in runner.invoke(main, ["fix", "--min-confidence", "0.7", "sub/a.txt"]).stdout
+    assert out == SPUN  # nothing here is 99% sure
+    lower = runner.invoke(main, ["fix", "--min-confidence", "0.7", "sub/a.txt"]).stdout
+    assert lower.startswith("Helium said at the meeting that they have achieved")  # helium allowed
     shown = runner.invoke(main, ["config", "sub/a.txt"]).stdout
-    assert "min-confidence = 0.9  # " + str(repo / "pyproject.toml") + " [tool.untangle]" in shown
+    assert "min-confidence = 0.99  # " + str(repo / "pyproject.toml") + " [tool.untangle]" in shown
     assert 'allow = ["helium"]' in shown and "include = []  # default" in shown
     (repo / "sub" / ".untangle.toml").write_text('allow = ["astatine"]\n', encoding="utf-8")
     nearer = runner.invoke(main, ["fix", "--allow", "person", "sub/a.txt"]).stdout  # the nearer file wins
