@@ -31,7 +31,7 @@ from lemminflect import getAllInflections, getAllLemmas
 from wordfreq import zipf_frequency
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from build_substitutions import spinner_choice  # noqa: E402
+from build_substitutions import first_choice  # noqa: E402
 from wordnet import WordNet  # noqa: E402
 
 NEVER = frozenset(
@@ -65,8 +65,10 @@ OUTSIDE_WORDNET = {
 }
 RELATION_ODDS = (("synonym", 0.6), ("pointer", 0.3), ("chain", 0.1))
 # Measured on the development article: about half the spinner's word types take the first plain
-# word of the first synset, adjectives first (scripts/build_substitutions.py, spinner_choice).
+# word of the first synset, adjectives first (scripts/build_substitutions.py, first_choice), and
+# about one in five of those goes through the same choice again.
 FIRST_CHOICE_ODDS = 0.5
+REPEAT_ODDS = 0.2
 POINTERS = ("&", "@", "@i")
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
@@ -105,19 +107,33 @@ def _relatives(lemma: str, rng: random.Random) -> list[str]:
     return [w.lower() for w in words if _plain(w.lower()) and w.lower() != lemma]
 
 
+def _habitual(word: str, rng: random.Random) -> str | None:
+    """The spinner's measured habit: its first pick, sometimes taken again from that pick."""
+    picks = first_choice(wordnet(), word)
+    if not picks:
+        return None
+    spun = picks[0][0]
+    for _ in range(2):
+        again = first_choice(wordnet(), spun) if rng.random() < REPEAT_ODDS else []
+        if not again or again[0][0] == word:
+            break
+        spun = again[0][0]
+    return spun
+
+
 def _inflected(word: str, rng: random.Random) -> str | None:
     """A spun form for `word`: through its lemma, re-inflected like the original."""
+    if rng.random() < FIRST_CHOICE_ODDS:
+        return _habitual(word, rng)
     lemmas = {word: ""}
     for found in getAllLemmas(word).values():
         for lemma in found:
             for tag, forms in getAllInflections(lemma).items():
                 if word in forms and lemma != word:
                     lemmas.setdefault(lemma, tag)
-    first_choice = rng.random() < FIRST_CHOICE_ODDS
     for lemma, tag in lemmas.items():
         for _ in range(3):
-            options = [word for word, _ in spinner_choice(wordnet(), lemma)[:1]] if first_choice else []
-            options = options or _relatives(lemma, rng)
+            options = _relatives(lemma, rng)
             if not options:
                 break
             choice = rng.choice(options)
