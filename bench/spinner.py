@@ -11,8 +11,12 @@ untangle cannot know (two-step chains, late senses): recall on its output is an 
 - The replacement is a WordNet relative of any part of speech, regardless of sense: for half the
   types the spinner's habitual first pick (adjective senses first, the first other plain lemma,
   else a similar-to head or hypernym), otherwise mostly a co-lemma of a random early sense, else
-  an adjective-cluster partner or a hypernym, sometimes two steps away; inflected words go through
-  their lemma. A few well-known swaps come from outside WordNet.
+  an adjective-cluster partner or a hypernym, sometimes two steps away. A few well-known swaps
+  come from outside WordNet.
+- Inflected words: the development article's spinner looks each word up as written, so it
+  replaces only WordNet's own lemmas ("argue", "using") and leaves "argued" and "officials"
+  alone; the notes describe spinners that go through the lemma and re-inflect ("argued" ->
+  "reasoned"). `as_written` picks one behaviour per article, so both are tested.
 
 Needs WordNet 3.0 (Debian wordnet-base), wordfreq and lemminflect: bench-only dependencies.
 Usage: python bench/spinner.py CLEAN.txt [--seed N] > SPUN.txt
@@ -121,12 +125,15 @@ def _habitual(word: str, rng: random.Random) -> str | None:
     return spun
 
 
-def _inflected(word: str, rng: random.Random) -> str | None:
-    """A spun form for `word`: through its lemma, re-inflected like the original."""
+def _inflected(word: str, rng: random.Random, as_written: bool = False) -> str | None:
+    """A spun form for `word`: through its lemma, re-inflected like the original, or (as_written)
+    only if WordNet lists the word itself."""
+    if as_written and word not in wordnet().index:
+        return None
     if rng.random() < FIRST_CHOICE_ODDS:
         return _habitual(word, rng)
     lemmas = {word: ""}
-    for found in getAllLemmas(word).values():
+    for found in [] if as_written else getAllLemmas(word).values():
         for lemma in found:
             for tag, forms in getAllInflections(lemma).items():
                 if word in forms and lemma != word:
@@ -148,8 +155,9 @@ def _inflected(word: str, rng: random.Random) -> str | None:
 class Spinner:
     """Holds one article's word-type decisions, so every occurrence is rewritten alike."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, as_written: bool = False) -> None:
         self.rng = random.Random(seed)
+        self.as_written = as_written
         self.table: dict[str, str | None] = {}
 
     def replacement(self, word: str) -> str | None:
@@ -158,7 +166,7 @@ class Spinner:
             if word in OUTSIDE_WORDNET:
                 choice = OUTSIDE_WORDNET[word] if self.rng.random() < 0.9 else None
             elif word not in NEVER and self.rng.random() < replace_chance(word):
-                choice = _inflected(word, self.rng)
+                choice = _inflected(word, self.rng, self.as_written)
             self.table[word] = choice
         return self.table[word]
 
@@ -180,17 +188,18 @@ class Spinner:
         return "".join(pieces)
 
 
-def spin(text: str, seed: int = 0) -> str:
+def spin(text: str, seed: int = 0, as_written: bool = False) -> str:
     """Spin `text` with a fresh article-level table."""
-    return Spinner(seed).spin(text)
+    return Spinner(seed, as_written).spin(text)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--as-written", action="store_true", help="replace only words WordNet lists as written")
     args = parser.parse_args()
-    sys.stdout.write(spin(args.path.read_text(encoding="utf-8"), args.seed))
+    sys.stdout.write(spin(args.path.read_text(encoding="utf-8"), args.seed, args.as_written))
     return 0
 
 

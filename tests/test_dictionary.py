@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from untangle.dictionary import COLUMNS, Dictionary, DictionaryError, Entry, builtin, data_path, load, parse
+from untangle.dictionary import (
+    COLUMNS,
+    Dictionary,
+    DictionaryError,
+    Entry,
+    builtin,
+    data_path,
+    load,
+    parse,
+    parse_originals,
+)
 
 
 def test_parses_rows_with_defaults_for_missing_evidence() -> None:
@@ -90,3 +100,28 @@ def test_every_original_listed_in_originals_tsv() -> None:
     originals = {line.split("\t")[0] for line in _data_lines("originals.tsv")}
     rows = _data_lines("substitutions.tsv")[1:]
     assert {line.split("\t")[1] for line in rows} == originals
+
+
+def test_originals_carry_a_headword_flag() -> None:
+    flags = {line.split("\t")[0]: line.split("\t")[2] for line in _data_lines("originals.tsv")}
+    assert set(flags.values()) <= {"0", "1"}
+    assert flags["argue"] == "1" and flags["argued"] == "0"  # WordNet lists "argue", not "argued"
+    assert flags["officials"] == "0" and flags["using"] == "1"  # "using" is a noun headword
+    assert flags["because"] == "1"  # the original of a curated swap is looked up as written
+    dictionary = builtin()
+    assert dictionary.is_headword("argue") and not dictionary.is_headword("argued")
+
+
+def test_parse_originals_reads_the_flag_and_rejects_bad_ones() -> None:
+    zipf, inflected = parse_originals("# c\nargue\t4.1\t1\nargued\t4.3\t0\nold\t3.0\n", "o.tsv")
+    assert zipf == {"argue": 4.1, "argued": 4.3, "old": 3.0}
+    assert inflected == {"argued"}
+    with pytest.raises(DictionaryError, match=r"o.tsv:1: headword must be 0 or 1"):
+        parse_originals("argue\t4.1\tyes\n", "o.tsv")
+
+
+def test_a_user_row_makes_its_original_a_headword() -> None:
+    dictionary = Dictionary.from_sorted_text("", "<t>", {"argued": 4.3}, {"argued"})
+    assert not dictionary.is_headword("argued")
+    dictionary.add([Entry("reasoned", "argued", "user", 0.5)])
+    assert dictionary.is_headword("argued")

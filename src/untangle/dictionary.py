@@ -128,20 +128,27 @@ class Dictionary:
         self._added: dict[str, list[Entry]] = {}
         self._zipf: dict[str, float] = {}
         self._originals: set[str] = set()
+        self._inflected: frozenset[str] = frozenset()
         self.add(entries)
 
     @classmethod
-    def from_sorted_text(cls, text: str, source: str, originals: dict[str, float]) -> Dictionary:
+    def from_sorted_text(
+        cls, text: str, source: str, originals: dict[str, float], inflected: Iterable[str] = ()
+    ) -> Dictionary:
         """A dictionary over TSV text whose data lines are sorted; rows are parsed on demand."""
-        return cls.over(SortedLines(text.encode("utf-8"), source), originals)
+        return cls.over(SortedLines(text.encode("utf-8"), source), originals, inflected)
 
     @classmethod
-    def over(cls, lines: SortedLines, originals: dict[str, float]) -> Dictionary:
-        """A dictionary over sorted data lines searched in place; rows are parsed on demand."""
+    def over(cls, lines: SortedLines, originals: dict[str, float], inflected: Iterable[str] = ()) -> Dictionary:
+        """A dictionary over sorted data lines searched in place; rows are parsed on demand.
+
+        `inflected` names the originals that are not headwords of the spinner's thesaurus.
+        """
         dictionary = cls()
         dictionary._lines = lines
         dictionary._zipf.update(originals)
         dictionary._originals.update(originals)
+        dictionary._inflected = frozenset(inflected)
         return dictionary
 
     def add(self, entries: Iterable[Entry]) -> None:
@@ -152,6 +159,8 @@ class Dictionary:
             bucket.append(entry)
             self._parsed.pop(entry.spun_words[0], None)
             self._originals.add(entry.original)
+            if entry.original in self._inflected:  # a user's row says the spinner replaces it as written
+                self._inflected = self._inflected - {entry.original}
             if entry.original_zipf:
                 self._zipf.setdefault(entry.original, entry.original_zipf)
 
@@ -164,6 +173,7 @@ class Dictionary:
         copy._lines = self._lines
         copy._zipf = dict(self._zipf)
         copy._originals = set(self._originals)
+        copy._inflected = self._inflected
         copy._added = {word: list(bucket) for word, bucket in self._added.items()}
         copy.add(entries)
         return copy
@@ -203,6 +213,11 @@ class Dictionary:
     def is_original(self, word: str) -> bool:
         """True if some entry restores to `word`, so a spinner could have replaced it."""
         return word in self._originals
+
+    def is_headword(self, word: str) -> bool:
+        """True unless `word` is a form the spinner's thesaurus lists only under its lemma
+        ("argued" under "argue"): a spinner that looks words up as written leaves it alone."""
+        return word not in self._inflected
 
     def __len__(self) -> int:
         return len(self._lines) + sum(len(bucket) for bucket in self._added.values())
@@ -325,24 +340,32 @@ def data_path(name: str) -> Path:
     raise DictionaryError(f"the built-in data file {name} is missing from the installation")
 
 
-def parse_originals(text: str, source: str) -> dict[str, float]:
-    """originals.tsv: one `word<TAB>zipf` per line."""
-    originals = {}
+def parse_originals(text: str, source: str) -> tuple[dict[str, float], set[str]]:
+    """originals.tsv: one `word<TAB>zipf<TAB>headword` per line (headword 1 or 0; 1 if absent).
+
+    Returns each original's Zipf frequency and the set of originals that are not headwords.
+    """
+    originals: dict[str, float] = {}
+    inflected: set[str] = set()
     for number, line in enumerate(text.splitlines(), 1):
         if not line or line.startswith("#"):
             continue
-        word, _, zipf = line.partition("\t")
+        word, _, rest = line.partition("\t")
+        zipf, _, headword = rest.partition("\t")
         try:
             originals[word] = float(zipf)
         except ValueError:
             raise DictionaryError(f"{source}:{number}: zipf must be a number, got {zipf!r}") from None
-    return originals
+        if headword not in ("", "0", "1"):
+            raise DictionaryError(f"{source}:{number}: headword must be 0 or 1, got {headword!r}")
+        if headword == "0":
+            inflected.add(word)
+    return originals, inflected
 
 
 @lru_cache(maxsize=1)
 def builtin() -> Dictionary:
     """The dictionary shipped with untangle, loaded once per process."""
     table, originals = data_path("substitutions.tsv"), data_path("originals.tsv")
-    return Dictionary.over(
-        SortedLines.open(table), parse_originals(originals.read_text(encoding="utf-8"), str(originals))
-    )
+    zipf, inflected = parse_originals(originals.read_text(encoding="utf-8"), str(originals))
+    return Dictionary.over(SortedLines.open(table), zipf, inflected)

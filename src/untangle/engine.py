@@ -48,7 +48,12 @@ JOINT_FLOOR = 0.01  # candidates below this posterior in the last cheap pass ski
 PRIOR_SPIN = 0.3
 # Capitalised words and words with punctuation attached are spun less (one spinner family
 # never touches them), so their level starts lower; a document that shows otherwise moves it.
-PRIOR_SPIN_BY_CLASS = {BARE: PRIOR_SPIN, CAPITALISED: 0.02, ATTACHED: 0.1}
+# A bare word the spinner's thesaurus lists only under its lemma ("argued", "officials") is its
+# own class: the development article's spinner looks words up as written and replaced 1 of 150
+# such tokens against two thirds of common headwords. Its level starts low; a spinner that does
+# inflect ("argued" -> "reasoned") raises it through EM like any other.
+INFLECTED = "inflected"
+PRIOR_SPIN_BY_CLASS = {BARE: PRIOR_SPIN, INFLECTED: 0.03, CAPITALISED: 0.02, ATTACHED: 0.1}
 PRIOR_SPIN_WEIGHT = 5.0  # pseudo-count of words behind the prior level
 # "Spun" means a spinner was at work: it replaces at least this share of the common words it
 # could replace (bare words with Zipf >= 4). Without this floor a spun reading of a clean text
@@ -92,12 +97,15 @@ def zipf_bin(zipf: float) -> int:
     return min(max(int(zipf) - 2, 0), 4)  # <3, 3-4, 4-5, 5-6, >=6
 
 
-def level_key(word_class: str, zipf: float) -> tuple[str, int]:
-    """The spin level a word shares: bare words by frequency band, the rarer classes pooled.
+def level_key(word_class: str, zipf: float, headword: bool = True) -> tuple[str, int]:
+    """The spin level a word shares: bare headwords by frequency band, the rarer classes pooled.
 
-    Capitalised and punctuation-attached words are few in any one text; split by band, each
-    level would rest on a handful of words and a few wrong guesses would inflate it.
+    Capitalised, punctuation-attached and inflected words are few in any one text or rarely
+    spun; split by band, each level would rest on a handful of words and a few wrong guesses
+    would inflate it.
     """
+    if word_class == BARE and not headword:
+        return (INFLECTED, 0)
     return (word_class, zipf_bin(zipf) if word_class == BARE else 0)
 
 
@@ -372,11 +380,7 @@ class Engine:
         """
         if sentence.options is None:
             sentence.options = self._preselect(sentence)
-            zipf = self.dictionary.zipf
-            sentence.keys = [
-                level_key(word.word_class, zipf(word.lower)) if self.dictionary.is_original(word.lower) else None
-                for word in sentence.words
-            ]
+            sentence.keys = [self._written_key(word) for word in sentence.words]
         previous = {(arc.start, id(arc.payload)): p for arc, p in sentence.posteriors.items() if arc.payload}
         arcs_from: list[list[Arc]] = []
         gains: dict[int, float] = {}
@@ -403,12 +407,23 @@ class Engine:
                 arcs = [keep] + [a for a in arcs[1:] if previous.get((position, id(a.payload)), 1.0) >= JOINT_FLOOR]
             if len(arcs) > 1:
                 best = arcs[1]
-                spin = levels.at(level_key(word.word_class, best.payload.original_zipf))
+                spin = levels.at(self._entry_key(word, best.payload))
                 unknown = self._unknown_origin(best, spin)
                 gains[id(unknown)] = gains[id(best)]
                 arcs.append(unknown)
             arcs_from.append(arcs)
         return arcs_from, gains
+
+    def _written_key(self, word: Word) -> tuple[str, int] | None:
+        """The level key of a word left as written, or None if no entry restores to it."""
+        lower = word.lower
+        if not self.dictionary.is_original(lower):
+            return None
+        return level_key(word.word_class, self.dictionary.zipf(lower), self.dictionary.is_headword(lower))
+
+    def _entry_key(self, word: Word, entry: Entry) -> tuple[str, int]:
+        """The level key of `entry`'s original, written where `word` stands."""
+        return level_key(word.word_class, entry.original_zipf, self.dictionary.is_headword(entry.original))
 
     def _preselect(self, sentence: _Sentence) -> list[list[tuple]]:
         """Per position, the candidates worth decoding, with their context gain over the written word.
@@ -436,7 +451,7 @@ class Engine:
                     )
                 original_words = entry.original_words
                 fit = max(self._window(left, original_words, right) for right in rights[length])
-                key = level_key(words[position].word_class, entry.original_zipf)
+                key = self._entry_key(words[position], entry)
                 here.append((fit - written[length], length, entry, original_words, key))
             here.sort(key=lambda item: -(item[0] + math.log(item[2].prior)))
             options.append(here[:PRESELECT])
@@ -525,19 +540,21 @@ class Engine:
                     key = level_key(word.word_class, zipf(word.lower))
                 else:
                     entry: Entry = arc.payload  # type: ignore[assignment]
-                    key = level_key(word.word_class, entry.original_zipf)
+                    key = self._entry_key(word, entry)
                     pair_counts[(entry.original, entry.spun)] += weight * probability
                     clipped = min(max(probability, 1e-6), 1 - 1e-6)
                     support[entry.original][entry.spun] += weight * max(_logit(clipped), 0.0)
                     original_counts[entry.original] += weight * probability
                 swapped[key] += weight * probability
                 seen[key] += weight * probability
-            for word, share in zip(words, keep_share, strict=True):
+            keys = sentence.keys or [self._written_key(word) for word in words]
+            for position, (word, share) in enumerate(zip(words, keep_share, strict=True)):
                 share = max(share, 0.0)
                 if word.word_class == BARE:
                     spun_words += weight
-                if self.dictionary.is_original(word.lower):
-                    seen[level_key(word.word_class, zipf(word.lower))] += weight * share
+                written_key = keys[position]
+                if written_key is not None:
+                    seen[written_key] += weight * share
                     if word.word_class == BARE:
                         kept_as_written[word.lower] += weight * share
         table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words, support)
