@@ -33,7 +33,7 @@ from untangle.tokenizer import Case, Token, apply_case, tokenize
 
 DEFAULT_THRESHOLD = 0.7  # posterior a change needs: precision over recall (a wrong edit is worse)
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
-EM_ITERATIONS = 3  # position-by-position passes that fit the document's parameters
+EM_ITERATIONS = 2  # position-by-position passes that fit the document's parameters (a third changed nothing measurable)
 # A trigram model is overconfident about a single word ("where helium collects" vs "where he
 # collects" differ a millionfold), so no one word type may say more than this (in nats) about
 # whether its paragraph was spun: a spinner's mapping of a type is one decision however often the
@@ -181,13 +181,17 @@ class _SubstitutionTable:
         self.support = support or {}  # original -> spun form -> summed log-odds of its swaps
         self._evidence: dict[str, float] = {}
         self._replaced: dict[tuple[str, float], float] = {}
+        self._exclusive_of: dict[int, float] = {}
 
     def chance(self, entry: Entry, own_share: float) -> float:
         """pi(entry.original -> entry.spun), excluding `own_share` of evidence from this occurrence."""
         pair = self.pair_counts.get((entry.original, entry.spun), 0.0) - own_share
         total = self.original_counts.get(entry.original, 0.0) - own_share
         shared = (max(pair, 0.0) + PI_PSEUDO_COUNT * entry.prior) / (max(total, 0.0) + PI_PSEUDO_COUNT)
-        return shared * self._exclusive(entry)
+        exclusive = self._exclusive_of.get(id(entry))
+        if exclusive is None:
+            exclusive = self._exclusive_of[id(entry)] = self._exclusive(entry)
+        return shared * exclusive
 
     def _exclusive(self, entry: Entry) -> float:
         """A spinner maps a word type to one form: a rival form with far stronger support wins.
@@ -255,23 +259,33 @@ class Engine:
 
     def restore(self, text: str, options: Options = Options()) -> Result:
         """Repair `text`; every edit is reported as a Change."""
-        return self.restore_traced(text, options)[0]
+        return self._run(text, options, trace=False)[0]
 
     def restore_traced(
         self, text: str, options: Options = Options()
     ) -> tuple[Result, list[_Sentence], dict[int, float]]:
         """The result, and the decoded document behind it for `untangle explain`: the sentences
         with every reading's posterior (given a spun paragraph) and each paragraph's P(spun)."""
+        return self._run(text, options, trace=True)
+
+    def _run(self, text: str, options: Options, trace: bool) -> tuple[Result, list[_Sentence], dict[int, float]]:
         # The decoder allocates millions of short-lived objects but creates no reference cycles;
         # with the dictionary's many long-lived objects in memory, the cyclic collector would
-        # spend a third of the run re-scanning them.
+        # spend a third of the run re-scanning them. Without a trace, the decoded document is
+        # freed before the collector is back on, so it never has them to scan.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            tokens, work, spun_paragraph, document_spun = self._fit(text)
+            result, work, spun_paragraph = self._restore(text, options)
+            if not trace:
+                work = []
         finally:
             if collecting:
                 gc.enable()
+        return result, work, spun_paragraph
+
+    def _restore(self, text: str, options: Options) -> tuple[Result, list[_Sentence], dict[int, float]]:
+        tokens, work, spun_paragraph, document_spun = self._fit(text)
         changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
         eligible = sum(1 for s in work for c in s.candidates if c)
         spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
@@ -400,18 +414,19 @@ class Engine:
                 continue
             scored = []
             for context_gain, length, entry, original_words, key in options:
+                level = levels.at(key)
                 chance = table.chance(entry, previous.get((position, id(entry)), 0.0))
-                emission = log(table.replaced(entry, levels.at(key))) + log(chance)
+                emission = log(table.replaced(entry, level)) + log(chance)
                 arc = Arc(position, position + length, original_words, emission, entry)
                 gains[id(arc)] = context_gain
-                scored.append((context_gain + emission - stay, arc))
-            scored.sort(key=lambda pair: -pair[0])
-            arcs = [keep] + [arc for gain, arc in scored[:MAX_CANDIDATES] if gain > HOPELESS]
+                scored.append((context_gain + emission - stay, arc, level))
+            scored.sort(key=lambda item: -item[0])
+            kept = [(arc, level) for gain, arc, level in scored[:MAX_CANDIDATES] if gain > HOPELESS]
             if joint:  # readings the position-by-position passes found negligible stay out of the lattice
-                arcs = [keep] + [a for a in arcs[1:] if previous.get((position, id(a.payload)), 1.0) >= JOINT_FLOOR]
-            if len(arcs) > 1:
-                best = arcs[1]
-                spin = levels.at(self._entry_key(word, best.payload))
+                kept = [(a, level) for a, level in kept if previous.get((position, id(a.payload)), 1.0) >= JOINT_FLOOR]
+            arcs = [keep] + [arc for arc, _ in kept]
+            if kept:
+                best, spin = kept[0]
                 unknown = self._unknown_origin(best, spin)
                 gains[id(unknown)] = gains[id(best)]
                 arcs.append(unknown)
