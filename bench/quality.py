@@ -108,17 +108,41 @@ def clean_text(threshold: float | None) -> list[str]:
 
 
 def timing(threshold: float | None) -> list[str]:
-    from spinner import spin
+    """Time to fix a 5,000-word spun text: in this process with the models loaded, and as a user
+    runs it (`untangle fix FILE` in a fresh process: start-up, model loading and all)."""
+    import gc
+    import tempfile
 
-    texts = [spin(path.read_text(encoding="utf-8"), 3) for path in sorted(CORPUS.glob("*.txt"))]
+    import spinner
+
+    texts = [spinner.spin(path.read_text(encoding="utf-8"), 3) for path in sorted(CORPUS.glob("*.txt"))]
     text = "\n".join(texts)
     while len(text.split()) < 5000:
         text += "\n" + text
-    words = text.split()
-    text = " ".join(words[:5000])
-    start = time.perf_counter()
-    untangle.fix(text, threshold=threshold)
-    return [f"speed        5,000 spun words fixed in {time.perf_counter() - start:.2f} s (models already loaded)"]
+    text = " ".join(text.split()[:5000])
+    # The emulator's WordNet (half a million objects) is the harness's, not untangle's: free it,
+    # or the cyclic collector's passes over it would be charged to untangle.
+    spinner.wordnet.cache_clear()
+    gc.collect()
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        untangle.fix(text, threshold=threshold)
+        runs.append(time.perf_counter() - start)
+    lines = [f"speed        5,000 spun words fixed in {min(runs):.2f} s (best of 3, models already loaded)"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "article.txt"
+        path.write_text(text, encoding="utf-8")
+        command = [sys.executable, "-c", "from untangle.cli import main; main()", "fix", str(path)]
+        if threshold is not None:
+            command[4:4] = ["--min-confidence", str(threshold)]
+        walls = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=False, cwd=folder)
+            walls.append(time.perf_counter() - start)
+    lines.append(f"speed        `untangle fix` on that text in a fresh process: {min(walls):.2f} s (best of 3)")
+    return lines
 
 
 def main() -> int:
