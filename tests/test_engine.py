@@ -139,3 +139,30 @@ def test_a_spun_paragraph_inside_a_clean_page_is_found(spun_article: str) -> Non
     assert all(p.spun_probability < 0.5 for p in clean_paragraphs)
     assert result.changes and all(quote_start <= c.start < quote_end for c in result.changes)
     assert any(c.old == "astatine" for c in result.changes)
+
+
+def test_an_original_written_elsewhere_is_not_read_into_a_spun_form() -> None:
+    # "argued" stands as written later on, so this spinner does not replace it: "reasoned" is
+    # the author's word, although the paragraph is plainly spun.
+    text = (
+        "Officials said helium would speak astatine the quality league successful the capital connected Monday. "
+        "The curate reasoned that the budget was excessively small, and helium argued that the city should "
+        "person acted sooner.\n"
+    )
+    pairs = changes_of(text)
+    assert ("astatine", "at") in pairs and ("person", "have") in pairs
+    assert all(old != "reasoned" for old, _ in pairs)
+
+
+def test_inflected_originals_are_restored_when_the_text_shows_a_spinner_that_inflects() -> None:
+    # Inflected words start with a low spin level (the development article's spinner leaves
+    # them alone), but a text full of inflected swaps raises it.
+    text = (
+        SPUN_CONTEXT + "The functionaries reasoned that the budgets were excessively small and utilized the "
+        "reserves. The councillors reasoned that the metropolises should person acted sooner, and the "
+        "functionaries utilized their funds.\n"
+    )
+    result = untangle.restore(text)
+    pairs = [(c.old, c.new) for c in result.changes]
+    assert ("utilized", "used") in pairs and ("metropolises", "cities") in pairs
+    assert ("reasoned", "argued") in [(c.old, c.new) for c in result.changes + result.held_back]

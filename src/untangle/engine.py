@@ -218,9 +218,10 @@ class _SubstitutionTable:
         if evidence is None:
             expected = self.spun_words * 10 ** (entry.original_zipf - 9.0) * BURSTINESS
             kept = self.kept_as_written.get(entry.original, 0.0)
-            if_replaced = kept * math.log(LEAK)
-            if_not = -expected + (kept * math.log(expected) - math.lgamma(kept + 1) if expected > 0 else 0.0)
-            evidence = self._evidence[entry.original] = if_replaced - if_not
+            # Plain occurrences are Poisson: at English's rate if the spinner leaves the word
+            # alone, at LEAK times that if it replaces it. (The rate's own terms cancel: with
+            # them on one side only, a rare word written once looked *more* likely replaced.)
+            evidence = self._evidence[entry.original] = kept * math.log(LEAK) + expected * (1.0 - LEAK)
         return min(max(_sigmoid(_logit(level) + evidence), 1e-9), MAX_SPIN)
 
 
