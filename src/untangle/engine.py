@@ -509,10 +509,14 @@ class Engine:
         return Arc(best.start, best.end, best.words, math.log(spin * UNKNOWN_ORIGIN_SHARE), UNKNOWN)
 
     def _window(self, left: tuple[str, ...], middle: Iterable[str], right: list[str]) -> float:
+        logprob = self.model.logprob
         state = left or ("<s>",)
         total = 0.0
-        for word in [*middle, *right]:
-            total += self.model.logprob(word, state)
+        for word in middle:
+            total += logprob(word, state)
+            state = (word, state[0])
+        for word in right:
+            total += logprob(word, state)
             state = (word, state[0])
         return total
 
