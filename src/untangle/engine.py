@@ -49,7 +49,7 @@ PRIOR_SPIN = 0.3
 # Capitalised words and words with punctuation attached are spun less (one spinner family
 # never touches them), so their level starts lower; a document that shows otherwise moves it.
 # A bare word the spinner's thesaurus lists only under its lemma ("argued", "officials") is its
-# own class: the development article's spinner looks words up as written and replaced 1 of 150
+# own class: the development article's spinner looks words up as written and replaced 1 of ~180
 # such tokens against two thirds of common headwords. Its level starts low; a spinner that does
 # inflect ("argued" -> "reasoned") raises it through EM like any other.
 INFLECTED = "inflected"
