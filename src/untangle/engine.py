@@ -554,12 +554,17 @@ class Engine:
                 continue  # a clean paragraph's counts carry no weight
             words = sentence.words
             keep_share = [1.0] * len(words)
+            # A word inside a spun phrase that may stand for it ("software" in "software program"
+            # for "software") is no evidence that the spinner leaves that word alone.
+            own_phrase: set[int] = set()
             for arc, probability in sentence.posteriors.items():
                 if arc.payload is None:
                     continue
                 word = words[arc.start]
                 for position in range(arc.start, arc.end):
                     keep_share[position] -= probability
+                    if arc.end - arc.start > 1 and words[position].lower in arc.words:
+                        own_phrase.add(position)
                 if arc.payload is UNKNOWN:
                     key = level_key(word.word_class, zipf(word.lower))
                 else:
@@ -579,7 +584,7 @@ class Engine:
                 written_key = keys[position]
                 if written_key is not None:
                     seen[written_key] += weight * share
-                    if word.word_class == BARE:
+                    if word.word_class == BARE and position not in own_phrase:
                         kept_as_written[word.lower] += weight * share
         table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words, support)
         return _SpinLevels.estimate(swapped, seen), table
