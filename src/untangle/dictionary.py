@@ -128,7 +128,7 @@ class Dictionary:
         self._added: dict[str, list[Entry]] = {}
         self._zipf: dict[str, float] = {}
         self._originals: set[str] = set()
-        self._inflected: frozenset[str] = frozenset()
+        self._inflected: set[str] = set()
         self.add(entries)
 
     @classmethod
@@ -148,7 +148,7 @@ class Dictionary:
         dictionary._lines = lines
         dictionary._zipf.update(originals)
         dictionary._originals.update(originals)
-        dictionary._inflected = frozenset(inflected)
+        dictionary._inflected = set(inflected)
         return dictionary
 
     def add(self, entries: Iterable[Entry]) -> None:
@@ -159,8 +159,7 @@ class Dictionary:
             bucket.append(entry)
             self._parsed.pop(entry.spun_words[0], None)
             self._originals.add(entry.original)
-            if entry.original in self._inflected:  # a user's row says the spinner replaces it as written
-                self._inflected = self._inflected - {entry.original}
+            self._inflected.discard(entry.original)  # a user's row says the spinner replaces it as written
             if entry.original_zipf:
                 self._zipf.setdefault(entry.original, entry.original_zipf)
 
@@ -173,7 +172,7 @@ class Dictionary:
         copy._lines = self._lines
         copy._zipf = dict(self._zipf)
         copy._originals = set(self._originals)
-        copy._inflected = self._inflected
+        copy._inflected = set(self._inflected)
         copy._added = {word: list(bucket) for word, bucket in self._added.items()}
         copy.add(entries)
         return copy

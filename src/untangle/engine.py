@@ -576,7 +576,7 @@ class Engine:
                     original_counts[entry.original] += weight * probability
                 swapped[key] += weight * probability
                 seen[key] += weight * probability
-            keys = sentence.keys or [self._written_key(word) for word in words]
+            keys = sentence.keys  # set when the sentence was first decoded
             for position, (word, share) in enumerate(zip(words, keep_share, strict=True)):
                 share = max(share, 0.0)
                 if word.word_class == BARE:
