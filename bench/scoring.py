@@ -66,6 +66,34 @@ class Score:
         return self.correct / self.edits if self.edits else 1.0
 
 
+def _enclosing(span: tuple[int, int], unit_sets: tuple[dict, ...]) -> tuple[int, int]:
+    """The smallest span around `span` that no unit of either alignment straddles.
+
+    The original and the output may align the same region differently ("age due to the fact
+    that" -> "days because" as one block, "due to the fact that" -> "because" as one edit); an
+    edit is judged within the whole block (its new words line up with the original's), or a right
+    restoration would look like damage.
+    """
+    start, end = span
+    grown = True
+    while grown:
+        grown = False
+        for units in unit_sets:
+            for a, b in units:
+                if a < end and b > start and (a < start or b > end):
+                    start, end, grown = min(a, start), max(b, end), True
+    return start, end
+
+
+def _all_matched(tokens_: list[str], gold: list[str], positions: range) -> bool:
+    """Whether every token at `positions` lines up with an equal token of `gold`."""
+    matched: set[int] = set()
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, tokens_, gold, autojunk=False).get_opcodes():
+        if tag == "equal":
+            matched.update(range(i1, i2))
+    return all(position in matched for position in positions)
+
+
 def score(spun: str, original: str, output: str) -> Score:
     """Compare an output with the original, both aligned to the spun text."""
     s, g, o = tokens(spun), tokens(original), tokens(output)
@@ -74,10 +102,12 @@ def score(spun: str, original: str, output: str) -> Score:
     restored = sum(1 for span, gold in swaps.items() if _segment(s, o, span) == gold)
     correct = harmful = 0
     for span, new in edits.items():
-        gold = _segment(s, g, span)
-        if new == gold:
+        start, end = _enclosing(span, (swaps, edits))
+        block, gold = s[start:end], list(_segment(s, g, (start, end)))
+        a, b = span[0] - start, span[1] - start
+        if _all_matched(block[:a] + list(new) + block[b:], gold, range(a, a + len(new))):
             correct += 1
-        elif tuple(s[span[0] : span[1]]) == gold:
+        elif _all_matched(block, gold, range(a, b)):
             harmful += 1
     return Score(len(swaps), restored, len(edits), correct, harmful)
 
