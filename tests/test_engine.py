@@ -166,3 +166,15 @@ def test_inflected_originals_are_restored_when_the_text_shows_a_spinner_that_inf
     pairs = [(c.old, c.new) for c in result.changes]
     assert ("utilized", "used") in pairs and ("metropolises", "cities") in pairs
     assert ("reasoned", "argued") in [(c.old, c.new) for c in result.changes + result.held_back]
+
+
+def test_a_word_restored_elsewhere_is_less_likely_kept_as_written() -> None:
+    # A spinner rewrites a type the same way throughout a text: once "past" is read as the
+    # original of a swap, a bare "past" is more likely a spun form ("last" -> "past") than the
+    # author's own word. A word never restored keeps the class level.
+    from untangle.engine import _SubstitutionTable
+
+    table = _SubstitutionTable(original_counts={"past": 1.0})
+    assert table.stays("week", 0.3) == pytest.approx(0.7)
+    assert table.stays("past", 0.3) < 0.15
+    assert _SubstitutionTable(original_counts={"past": 0.1}).stays("past", 0.3) > table.stays("past", 0.3)

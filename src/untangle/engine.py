@@ -205,6 +205,21 @@ class _SubstitutionTable:
         rivals = sum(math.exp(min(value - own, 50.0)) for form, value in forms.items() if form != entry.spun)
         return 1.0 / (1.0 + rivals) if rivals > 1.0 else 1.0
 
+    def stays(self, word: str, level: float) -> float:
+        """P(the spinner leaves `word` as written), given the level of its class.
+
+        A spinner rewrites a word type the same way throughout a text (the development article's
+        left 3 of 444 bare occurrences of the types it replaced), so a word read confidently as
+        the original of a swap elsewhere is one this spinner replaces, and where it stands as
+        written it is more likely a spun form of something else. Each such swap is evidence
+        ln(1 / LEAK), the mirror of a plain occurrence's ln LEAK, capped like any one type's say.
+        """
+        restored = self.original_counts.get(word, 0.0)
+        if restored <= 0.0:
+            return 1.0 - level
+        evidence = min(restored * -math.log(LEAK), MAX_WORD_EVIDENCE)
+        return 1.0 - min(_sigmoid(_logit(level) + evidence), MAX_SPIN)
+
     def replaced(self, entry: Entry, level: float) -> float:
         """P(the spinner replaces entry.original in this text), from the level and its plain count."""
         key = (entry.original, level)
@@ -406,7 +421,7 @@ class Engine:
         log = math.log
         for position, word in enumerate(sentence.words):
             stay_key = sentence.keys[position]
-            stay = math.log1p(-levels.at(stay_key)) if stay_key else 0.0
+            stay = log(table.stays(word.lower, levels.at(stay_key))) if stay_key else 0.0
             keep = Arc(position, position + 1, (word.lower,), stay)
             gains[id(keep)] = 0.0
             options = sentence.options[position]
