@@ -16,6 +16,7 @@ from pathlib import Path
 COLUMNS = ("spun", "original", "relation", "prior", "spun_zipf", "original_zipf")
 REQUIRED_COLUMNS = 2  # spun and original; the evidence columns have defaults
 DEFAULT_PRIOR = 0.1
+LN10 = math.log(10)
 
 
 class DictionaryError(ValueError):
@@ -40,6 +41,11 @@ class Entry:
     @property
     def original_words(self) -> tuple[str, ...]:
         return tuple(self.original.split(" "))
+
+
+def _reverse_prior(entry: Entry) -> float:
+    """ln P(original) * P(spun | original), from the original's Zipf frequency and the prior."""
+    return math.log(entry.prior) + entry.original_zipf * LN10
 
 
 class SortedLines:
@@ -178,7 +184,11 @@ class Dictionary:
         return copy
 
     def starting_with(self, word: str) -> list[Entry]:
-        """Entries whose spun form begins with `word` (lower case)."""
+        """Entries whose spun form begins with `word` (lower case), likeliest originals first.
+
+        The order is P(original) * P(spun | original), so a caller that can afford to look at
+        only a few originals of a word with dozens (such as "on") takes the first ones.
+        """
         found = self._parsed.get(word)
         if found is None:
             found = self._parse_rows(word)
@@ -186,6 +196,7 @@ class Dictionary:
             if added:
                 overridden = {(e.spun, e.original) for e in added}
                 found = [e for e in found if (e.spun, e.original) not in overridden] + added
+            found.sort(key=_reverse_prior, reverse=True)
             self._parsed[word] = found
         return found
 

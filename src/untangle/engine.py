@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from untangle.dictionary import Dictionary, Entry, builtin
 from untangle.language_model import LanguageModel, default_model
@@ -76,7 +77,6 @@ BURSTINESS = 0.5
 # threshold once another occurrence is sure; 8 kept it near the dictionary prior.
 PI_PSEUDO_COUNT = 2.0
 REVERSE_PRESELECT = 12  # originals per spun word worth a language model look-up, by reverse prior
-LN10 = math.log(10)
 RIGHT_ALTERNATIVES = 2  # restored readings of the next word tried as right context
 PRESELECT = 6  # candidates per position scored by the language model in the lattice at most
 MAX_CANDIDATES = 4  # candidate originals decoded per position, best by local score
@@ -180,18 +180,32 @@ class _SubstitutionTable:
         self.spun_words = spun_words  # plain words in spun paragraphs (expected count)
         self.support = support or {}  # original -> spun form -> summed log-odds of its swaps
         self._evidence: dict[str, float] = {}
-        self._replaced: dict[tuple[str, float], float] = {}
-        self._exclusive_of: dict[int, float] = {}
+        self._log_replaced: dict[tuple[str, float], float] = {}
+        self._fixed: dict[int, tuple[float, float, float, float]] = {}
 
-    def chance(self, entry: Entry, own_share: float) -> float:
-        """pi(entry.original -> entry.spun), excluding `own_share` of evidence from this occurrence."""
-        pair = self.pair_counts.get((entry.original, entry.spun), 0.0) - own_share
-        total = self.original_counts.get(entry.original, 0.0) - own_share
-        shared = (max(pair, 0.0) + PI_PSEUDO_COUNT * entry.prior) / (max(total, 0.0) + PI_PSEUDO_COUNT)
-        exclusive = self._exclusive_of.get(id(entry))
-        if exclusive is None:
-            exclusive = self._exclusive_of[id(entry)] = self._exclusive(entry)
-        return shared * exclusive
+    def log_emission(self, entry: Entry, level: float, own_share: float) -> float:
+        """ln(P(the spinner replaces entry.original) * pi(entry.original -> entry.spun)).
+
+        `own_share` (this occurrence's previous posterior) is left out of the pooled counts. The
+        parts that do not depend on the occurrence are computed once per entry and level: the
+        decoder asks for tens of thousands of these per pass.
+        """
+        fixed = self._fixed.get(id(entry))
+        if fixed is None:
+            fixed = self._fixed[id(entry)] = (
+                self.pair_counts.get((entry.original, entry.spun), 0.0),
+                self.original_counts.get(entry.original, 0.0),
+                PI_PSEUDO_COUNT * entry.prior,
+                math.log(self._exclusive(entry)),
+            )
+        pair, total, pseudo, log_exclusive = fixed
+        replaced = self._log_replaced.get((entry.original, level))
+        if replaced is None:
+            replaced = self._log_replaced[(entry.original, level)] = math.log(self._replaced(entry, level))
+        if own_share:
+            pair = max(pair - own_share, 0.0)
+            total = max(total - own_share, 0.0)
+        return replaced + math.log((pair + pseudo) / (total + PI_PSEUDO_COUNT)) + log_exclusive
 
     def _exclusive(self, entry: Entry) -> float:
         """A spinner maps a word type to one form: a rival form with far stronger support wins.
@@ -220,15 +234,8 @@ class _SubstitutionTable:
         evidence = min(restored * -math.log(LEAK), MAX_WORD_EVIDENCE)
         return 1.0 - min(_sigmoid(_logit(level) + evidence), MAX_SPIN)
 
-    def replaced(self, entry: Entry, level: float) -> float:
+    def _replaced(self, entry: Entry, level: float) -> float:
         """P(the spinner replaces entry.original in this text), from the level and its plain count."""
-        key = (entry.original, level)
-        cached = self._replaced.get(key)
-        if cached is None:
-            cached = self._replaced[key] = self._replaced_uncached(entry, level)
-        return cached
-
-    def _replaced_uncached(self, entry: Entry, level: float) -> float:
         evidence = self._evidence.get(entry.original)
         if evidence is None:
             expected = self.spun_words * 10 ** (entry.original_zipf - 9.0) * BURSTINESS
@@ -266,6 +273,7 @@ class Engine:
     def __init__(self, dictionary: Dictionary | None = None, model: LanguageModel | None = None) -> None:
         self.dictionary = dictionary if dictionary is not None else builtin()
         self._model = model
+        self._entry_keys: dict[tuple[str, int], tuple[Entry, tuple[str, int]]] = {}  # by word class, id(entry)
 
     @property
     def model(self) -> LanguageModel:
@@ -419,6 +427,7 @@ class Engine:
         arcs_from: list[list[Arc]] = []
         gains: dict[int, float] = {}
         log = math.log
+        levels_at, log_emission, previous_get = levels.at, table.log_emission, previous.get
         for position, word in enumerate(sentence.words):
             stay_key = sentence.keys[position]
             stay = log(table.stays(word.lower, levels.at(stay_key))) if stay_key else 0.0
@@ -429,15 +438,19 @@ class Engine:
                 arcs_from.append([keep])
                 continue
             scored = []
-            for context_gain, length, entry, original_words, key in options:
-                level = levels.at(key)
-                chance = table.chance(entry, previous.get((position, id(entry)), 0.0))
-                emission = log(table.replaced(entry, level)) + log(chance)
+            for option in options:
+                level = levels_at(option[4])
+                entry = option[2]
+                emission = log_emission(entry, level, previous_get((position, id(entry)), 0.0))
+                scored.append((option[0] + emission, emission, level, option))
+            scored.sort(key=itemgetter(0), reverse=True)
+            kept = []
+            for score, emission, level, (context_gain, length, entry, original_words, _) in scored[:MAX_CANDIDATES]:
+                if score - stay <= HOPELESS:
+                    break
                 arc = Arc(position, position + length, original_words, emission, entry)
                 gains[id(arc)] = context_gain
-                scored.append((context_gain + emission - stay, arc, level))
-            scored.sort(key=lambda item: -item[0])
-            kept = [(arc, level) for gain, arc, level in scored[:MAX_CANDIDATES] if gain > HOPELESS]
+                kept.append((arc, level))
             if joint:  # readings the position-by-position passes found negligible stay out of the lattice
                 kept = [(a, level) for a, level in kept if previous.get((position, id(a.payload)), 1.0) >= JOINT_FLOOR]
             arcs = [keep] + [arc for arc, _ in kept]
@@ -457,8 +470,14 @@ class Engine:
         return level_key(word.word_class, self.dictionary.zipf(lower), self.dictionary.is_headword(lower))
 
     def _entry_key(self, word: Word, entry: Entry) -> tuple[str, int]:
-        """The level key of `entry`'s original, written where `word` stands."""
-        return level_key(word.word_class, entry.original_zipf, self.dictionary.is_headword(entry.original))
+        """The level key of `entry`'s original, written where `word` stands (cached: the decoder
+        asks for it for every candidate of every position)."""
+        cached = self._entry_keys.get((word.word_class, id(entry)))
+        if cached is None:
+            key = level_key(word.word_class, entry.original_zipf, self.dictionary.is_headword(entry.original))
+            # The entry is held with its key so that its id cannot be reused by another entry.
+            cached = self._entry_keys[(word.word_class, id(entry))] = (entry, key)
+        return cached[1]
 
     def _preselect(self, sentence: _Sentence) -> list[list[tuple]]:
         """Per position, the candidates worth decoding, with their context gain over the written word.
@@ -471,7 +490,8 @@ class Engine:
         """
         words = sentence.words
         lowered = [w.lower for w in words]
-        ranked = [self._by_reverse_prior(candidates) for candidates in sentence.candidates]
+        # The dictionary lists a word's originals likeliest first (P(original) * P(spun | original)).
+        ranked = [candidates[:REVERSE_PRESELECT] for candidates in sentence.candidates]
         options = []
         for position, candidates in enumerate(ranked):
             here = []
@@ -481,24 +501,14 @@ class Engine:
             for length, entry in candidates:
                 if length not in rights:
                     rights[length] = self._right_contexts(lowered, ranked, position + length)
-                    written[length] = max(
-                        self._window(left, lowered[position : position + length], right) for right in rights[length]
-                    )
+                    written[length] = self._best_window(left, lowered[position : position + length], rights[length])
                 original_words = entry.original_words
-                fit = max(self._window(left, original_words, right) for right in rights[length])
+                fit = self._best_window(left, original_words, rights[length])
                 key = self._entry_key(words[position], entry)
                 here.append((fit - written[length], length, entry, original_words, key))
             here.sort(key=lambda item: -(item[0] + math.log(item[2].prior)))
             options.append(here[:PRESELECT])
         return options
-
-    @staticmethod
-    def _by_reverse_prior(candidates: list[tuple[int, Entry]]) -> list[tuple[int, Entry]]:
-        """The likeliest originals first, by P(original) * P(spun | original), at most REVERSE_PRESELECT."""
-        if len(candidates) <= 1:
-            return candidates
-        ranked = sorted(candidates, key=lambda item: -(math.log(item[1].prior) + item[1].original_zipf * LN10))
-        return ranked[:REVERSE_PRESELECT]
 
     @staticmethod
     def _right_contexts(lowered: list[str], ranked: list[list[tuple[int, Entry]]], start: int) -> list[list[str]]:
@@ -522,6 +532,24 @@ class Engine:
         candidate wins only where the spinner would likely have chosen this spun form for it.
         """
         return Arc(best.start, best.end, best.words, math.log(spin * UNKNOWN_ORIGIN_SHARE), UNKNOWN)
+
+    def _best_window(self, left: tuple[str, ...], middle: Iterable[str], rights: list[list[str]]) -> float:
+        """ln P of `middle` after `left`, followed by the likeliest of the right contexts."""
+        logprob = self.model.logprob
+        state = left or ("<s>",)
+        total = 0.0
+        for word in middle:
+            total += logprob(word, state)
+            state = (word, state[0])
+        best = -math.inf
+        for right in rights:
+            after, here = 0.0, state
+            for word in right:
+                after += logprob(word, here)
+                here = (word, here[0])
+            if after > best:
+                best = after
+        return total + best
 
     def _window(self, left: tuple[str, ...], middle: Iterable[str], right: list[str]) -> float:
         logprob = self.model.logprob
