@@ -124,12 +124,21 @@ def timing(threshold: float | None) -> list[str]:
     # or the cyclic collector's passes over it would be charged to untangle.
     spinner.wordnet.cache_clear()
     gc.collect()
+    from untangle.language_model import default_model
+
+    untangle.fix(text, threshold=threshold)  # the dictionary rows it needs, parsed once per process
     runs = []
     for _ in range(3):
+        # Scores cached from the previous run would make the text look like one seen before; a
+        # batch meets new texts, so each run starts with the language model's cache empty.
+        default_model().clear_cache()
         start = time.perf_counter()
         untangle.fix(text, threshold=threshold)
         runs.append(time.perf_counter() - start)
-    lines = [f"speed        5,000 spun words fixed in {min(runs):.2f} s (best of 3, models already loaded)"]
+    lines = [
+        f"speed        5,000 spun words fixed in {min(runs):.2f} s "
+        "(best of 3, models loaded, language model cache emptied before each run)"
+    ]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "article.txt"
         path.write_text(text, encoding="utf-8")

@@ -330,7 +330,7 @@ class Engine:
         tokens = tokenize(text)
         work = [_Sentence(words, self._candidates(words)) for words in sentences(tokens)]
         for sentence in work:
-            sentence.written_score = self._window((), [w.lower for w in sentence.words] + ["</s>"], [])
+            sentence.written_score = self._best_window((), [w.lower for w in sentence.words], [["</s>"]])
         levels, table = _SpinLevels(), _SubstitutionTable()
         spun_paragraph: dict[int, float] = {}
         document_spun = PRIOR_DOCUMENT_SPUN
@@ -552,18 +552,6 @@ class Engine:
             if after > best:
                 best = after
         return total + best
-
-    def _window(self, left: tuple[str, ...], middle: Iterable[str], right: list[str]) -> float:
-        logprob = self.model.logprob
-        state = left or ("<s>",)
-        total = 0.0
-        for word in middle:
-            total += logprob(word, state)
-            state = (word, state[0])
-        for word in right:
-            total += logprob(word, state)
-            state = (word, state[0])
-        return total
 
     @staticmethod
     def _spun_paragraphs(work: list[_Sentence]) -> tuple[float, dict[int, float]]:

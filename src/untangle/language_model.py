@@ -51,6 +51,10 @@ class LanguageModel:
             self._cache[key] = cached
         return cached
 
+    def clear_cache(self) -> None:
+        """Forget the scores kept between calls (a benchmark times a text as if it were new)."""
+        self._cache.clear()
+
     def in_vocabulary(self, word: str) -> bool:
         """True if the trigram model knows `word`."""
         return self._model.prob([word]) > OOV_SENTINEL
