@@ -201,15 +201,16 @@ class Dictionary:
         return found
 
     def _parse_rows(self, word: str) -> list[Entry]:
+        # Rows for `word` itself ("word<TAB>...") and for phrases starting with it ("word ...")
+        # are adjacent in sorted order (TAB < space < "!"), so one search finds both.
         entries = []
-        for low, high in ((word + "\t", word + "\n"), (word + " ", word + "!")):
-            for offset, line in self._lines.between(low, high):
-                fields = line.split("\t")
-                try:
-                    entries.append(_trusted_row(fields) or parse_line(fields))
-                except ValueError as error:
-                    where = f"{self._lines.source}:{self._lines.line_number(offset)}"
-                    raise DictionaryError(f"{where}: {error}") from None
+        for offset, line in self._lines.between(word + "\t", word + "!"):
+            fields = line.split("\t")
+            try:
+                entries.append(_trusted_row(fields) or parse_line(fields))
+            except ValueError as error:
+                where = f"{self._lines.source}:{self._lines.line_number(offset)}"
+                raise DictionaryError(f"{where}: {error}") from None
         return entries
 
     def zipf(self, word: str) -> float:
