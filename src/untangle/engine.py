@@ -126,6 +126,11 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+def _replacement(level: float, evidence: float) -> float:
+    """P(the spinner replaces a word): its class's level moved by the text's evidence (in nats)."""
+    return min(max(_sigmoid(_logit(level) + evidence), 1e-9), MAX_SPIN)
+
+
 class _SpinLevels:
     """P(a word is spun | its paragraph is spun), per word class and frequency band."""
 
@@ -234,7 +239,7 @@ class _SubstitutionTable:
         if restored <= 0.0:
             return 1.0 - level
         evidence = min(restored * -math.log(LEAK), MAX_WORD_EVIDENCE)
-        return 1.0 - min(_sigmoid(_logit(level) + evidence), MAX_SPIN)
+        return 1.0 - _replacement(level, evidence)
 
     def _replaced(self, entry: Entry, level: float) -> float:
         """P(the spinner replaces entry.original in this text), from the level and its plain count."""
@@ -246,7 +251,7 @@ class _SubstitutionTable:
             # alone, at LEAK times that if it replaces it. (The rate's own terms cancel: with
             # them on one side only, a rare word written once looked *more* likely replaced.)
             evidence = self._evidence[entry.original] = kept * math.log(LEAK) + expected * (1.0 - LEAK)
-        return min(max(_sigmoid(_logit(level) + evidence), 1e-9), MAX_SPIN)
+        return _replacement(level, evidence)
 
 
 @dataclass
