@@ -76,6 +76,9 @@ BURSTINESS = 0.5
 # pi(o -> s) for the rest of the text: 2 moves "extremity" -> "end" from 0.49 to past the
 # threshold once another occurrence is sure; 8 kept it near the dictionary prior.
 PI_PSEUDO_COUNT = 2.0
+# Weight of the class level against a written type's other occurrences when pooling whether the
+# spinner wrote it (1: one other occurrence weighs as much as the level).
+WRITTEN_PSEUDO_COUNT = 1.0
 # Originals per spun word worth a language model look-up, by reverse prior. 8 reads the harness
 # sets as well as 12 did (dev 0.749 / 0.973 at 0.7 either way) with a quarter fewer queries.
 REVERSE_PRESELECT = 8
@@ -180,12 +183,15 @@ class _SubstitutionTable:
         kept_as_written: dict[str, float] | None = None,
         spun_words: float = 0.0,
         support: dict[str, dict[str, float]] | None = None,
+        written_spun: dict[tuple[str, str], tuple[float, float]] | None = None,
     ) -> None:
         self.pair_counts = pair_counts or {}
         self.original_counts = original_counts or {}
         self.kept_as_written = kept_as_written or {}
         self.spun_words = spun_words  # plain words in spun paragraphs (expected count)
         self.support = support or {}  # original -> spun form -> summed log-odds of its swaps
+        # (written word, class) -> (expected spun occurrences, occurrences) in spun paragraphs
+        self.written_spun = written_spun or {}
         self._evidence: dict[str, float] = {}
         self._log_replaced: dict[tuple[str, float], float] = {}
         self._fixed: dict[int, tuple[float, float, float, float]] = {}
@@ -241,6 +247,23 @@ class _SubstitutionTable:
         evidence = min(restored * -math.log(LEAK), MAX_WORD_EVIDENCE)
         return 1.0 - _replacement(level, evidence)
 
+    def written_stays(self, word: Word, stay: float, own_spun: float, own_weight: float) -> float:
+        """P(the word as written is the author's), pooled over the other occurrences of its type.
+
+        A spinner emits a written type everywhere or nowhere it could: if the type's other
+        occurrences read as spun forms (of whatever originals: "person" for "have" and for
+        "leader"), this one likely is one too; if they read as the author's, so does this one.
+        `stay` (from the class level) is the prior, worth WRITTEN_PSEUDO_COUNT occurrences; this
+        occurrence's own share from the last fit is left out so it cannot vouch for itself.
+        """
+        tally = self.written_spun.get((word.lower, word.word_class))
+        if tally is None:
+            return stay
+        spun, seen = tally
+        spun = max(spun - own_spun, 0.0)
+        seen = max(seen - own_weight, 0.0)
+        return 1.0 - (spun + WRITTEN_PSEUDO_COUNT * (1.0 - stay)) / (seen + WRITTEN_PSEUDO_COUNT)
+
     def _replaced(self, entry: Entry, level: float) -> float:
         """P(the spinner replaces entry.original in this text), from the level and its plain count."""
         evidence = self._evidence.get(entry.original)
@@ -268,6 +291,8 @@ class _Sentence:
     posteriors: dict[Arc, float] = field(default_factory=dict)  # given that its paragraph is spun
     log_total: float = 0.0  # ln P(sentence | spun)
     evidence: list[tuple[str, float]] = field(default_factory=list)  # per word: ln P(spun) / P(as written)
+    spun_share: list[float] = field(default_factory=list)  # per word: weighted P(read as a spun form), last fit
+    weight: float = 0.0  # P(its paragraph is spun) in the last fit
 
     @property
     def paragraph(self) -> int:
@@ -437,10 +462,13 @@ class Engine:
         levels_at, log_emission, previous_get = levels.at, table.log_emission, previous.get
         for position, word in enumerate(sentence.words):
             stay_key = sentence.keys[position]
-            stay = log(table.stays(word.lower, levels.at(stay_key))) if stay_key else 0.0
+            options = sentence.options[position]
+            stay_p = table.stays(word.lower, levels.at(stay_key)) if stay_key else 1.0
+            if options and sentence.spun_share:
+                stay_p = table.written_stays(word, stay_p, sentence.spun_share[position], sentence.weight)
+            stay = log(max(stay_p, 1e-9))
             keep = Arc(position, position + 1, (word.lower,), stay)
             gains[id(keep)] = 0.0
-            options = sentence.options[position]
             if not options:
                 arcs_from.append([keep])
                 continue
@@ -585,6 +613,7 @@ class Engine:
         pair_counts: dict[tuple[str, str], float] = defaultdict(float)
         original_counts: dict[str, float] = defaultdict(float)
         support: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        written_spun: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
         spun_words = 0.0
         for sentence in work:
             weight = spun_paragraph.get(sentence.paragraph, 0.0)
@@ -615,8 +644,15 @@ class Engine:
                 swapped[key] += weight * probability
                 seen[key] += weight * probability
             keys = sentence.keys  # set when the sentence was first decoded
+            sentence.weight = weight
+            sentence.spun_share = [0.0] * len(words)
             for position, (word, share) in enumerate(zip(words, keep_share, strict=True)):
                 share = max(share, 0.0)
+                if sentence.options[position]:
+                    own = sentence.spun_share[position] = weight * (1.0 - share)
+                    tally = written_spun[(word.lower, word.word_class)]
+                    tally[0] += own
+                    tally[1] += weight
                 if word.word_class == BARE:
                     spun_words += weight
                 written_key = keys[position]
@@ -624,7 +660,8 @@ class Engine:
                     seen[written_key] += weight * share
                     if word.word_class == BARE and position not in own_phrase:
                         kept_as_written[word.lower] += weight * share
-        table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words, support)
+        tallies = {key: (spun, seen) for key, (spun, seen) in written_spun.items()}
+        table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words, support, tallies)
         return _SpinLevels.estimate(swapped, seen), table
 
     def _decide(
