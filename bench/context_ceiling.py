@@ -16,7 +16,8 @@ the document-level fit. The figures are a ceiling for the context scoring, not f
 If `sure` is close to issue 2's recall floor, no decoder over this model reaches the floor at
 high precision: the neighbours are never all right. This is a benchmark; it never fails.
 
-Usage: python bench/context_ceiling.py
+Usage: python bench/context_ceiling.py   (our articles are spun by bench/spinner.py, which needs
+WordNet: apt-get install wordnet-base, as for bench/quality.py)
 """
 
 from __future__ import annotations
