@@ -34,8 +34,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "src"))
 
 from untangle.dictionary import builtin  # noqa: E402
-from untangle.engine import DEFAULT_THRESHOLD, PRIOR_SPIN, REVERSE_PRESELECT  # noqa: E402
-from untangle.language_model import default_model  # noqa: E402
+from untangle.engine import DEFAULT_THRESHOLD, PRIOR_SPIN, REVERSE_PRESELECT, default_engine  # noqa: E402
 
 SHARED_DEV = ROOT.parent / "shared" / "dev"
 GOLD_TOKEN = re.compile(r"\{[^}]*\}|\w+(?:['\u2019\-]\w+)*|[^\w\s]")
@@ -67,17 +66,9 @@ def _sentence_around(tokens: list[str], at: int) -> tuple[list[str], int]:
     return words, index
 
 
-def _sentence_score(model, words: list[str]) -> float:
-    total, state = 0.0, ("<s>",)
-    for word in [*words, "</s>"]:
-        total += model.logprob(word, state)
-        state = (word, state[0])
-    return total
-
-
 def ceiling(spun_text: str, original_text: str) -> tuple[int, int, int, int, int]:
     """(swaps, listed, top, sure, wrong) for one spun text and its original."""
-    dictionary, model = builtin(), default_model()
+    dictionary, engine = builtin(), default_engine()
     spun = [alternatives[0] for alternatives in _tokens(spun_text)]
     gold = _tokens(original_text)
     canonical = [alternatives[0] for alternatives in gold]
@@ -102,7 +93,8 @@ def ceiling(spun_text: str, original_text: str) -> tuple[int, int, int, int, int
             scores = {}
             for reading, emission in readings.items():
                 words[index] = reading
-                scores[reading] = _sentence_score(model, words) + emission
+                # The engine's own score of a whole sentence (its `written_score`).
+                scores[reading] = engine._best_window((), words, [["</s>"]]) + emission
             best = max(scores.values())
             norm = best + math.log(sum(math.exp(s - best) for s in scores.values()))
             right = max(scores[o] for o in accepted if o in scores)

@@ -183,7 +183,7 @@ class _SubstitutionTable:
         kept_as_written: dict[str, float] | None = None,
         spun_words: float = 0.0,
         support: dict[str, dict[str, float]] | None = None,
-        written_spun: dict[tuple[str, str], tuple[float, float]] | None = None,
+        written_spun: dict[tuple[str, str], list[float]] | None = None,
     ) -> None:
         self.pair_counts = pair_counts or {}
         self.original_counts = original_counts or {}
@@ -660,8 +660,7 @@ class Engine:
                     seen[written_key] += weight * share
                     if word.word_class == BARE and position not in own_phrase:
                         kept_as_written[word.lower] += weight * share
-        tallies = {key: (spun, seen) for key, (spun, seen) in written_spun.items()}
-        table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words, support, tallies)
+        table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words, support, written_spun)
         return _SpinLevels.estimate(swapped, seen), table
 
     def _decide(
