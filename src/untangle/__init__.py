@@ -17,11 +17,15 @@ __version__ = "0.1.0"
 __all__ = ["Change", "Paragraph", "Repair", "Restorer", "Result", "__version__", "fix", "restore"]
 
 
-def restore(text: str, *, threshold: float | None = None) -> Result:
-    """Repair spun `text`; return the repaired text, every change made, and the spin level."""
-    return Restorer(threshold).restore(text)
+def restore(text: str, *, threshold: float | None = None, neural: bool = False) -> Result:
+    """Repair spun `text`; return the repaired text, every change made, and the spin level.
+
+    `neural=True` settles what the trigram model leaves open with the neural scorer (the
+    `neural` extra: pip install 'untangle[neural]').
+    """
+    return Restorer(threshold, neural=neural).restore(text)
 
 
-def fix(text: str, *, threshold: float | None = None) -> str:
+def fix(text: str, *, threshold: float | None = None, neural: bool = False) -> str:
     """Repair spun `text` and return only the repaired text."""
-    return restore(text, threshold=threshold).text
+    return restore(text, threshold=threshold, neural=neural).text

@@ -45,13 +45,14 @@ class Settings:
     dictionaries: tuple[str, ...] = ()  # user dictionary files, absolute paths
     builtin: bool = True  # False: the user dictionaries alone
     allow: tuple[str, ...] = ()  # words and phrases never to change
+    neural: bool = False  # settle open decisions with the neural scorer (the neural extra)
 
     def restorer(self, name: str = "") -> Restorer:
         """The Restorer for file `name` (its extension may say HTML or Markdown)."""
         from untangle.markup import format_for
 
         markup = format_for(name, self.markup)
-        return Restorer(self.threshold, self.dictionaries, self.allow, markup, self.builtin)
+        return Restorer(self.threshold, self.dictionaries, self.allow, markup, self.builtin, self.neural)
 
 
 @dataclass(frozen=True, slots=True)

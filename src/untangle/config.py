@@ -3,6 +3,7 @@
 Keys (all optional):
     min-confidence = 0.8              # confidence a change needs (0.5 to 1.0)
     builtin = false                   # use only the user dictionaries (another spinner family)
+    neural = true                     # settle open decisions with the neural scorer (the neural extra)
     dictionaries = ["spinner.tsv"]    # user dictionaries, relative to the config file
     allow = ["helium", "quality league"]   # words and phrases never to change
     include = ["*.txt"]               # folder runs: take only these (.gitignore syntax)
@@ -23,7 +24,7 @@ CONFIG_NAME = ".untangle.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT = "default"
 LIST_KEYS = ("dictionaries", "allow", "include", "exclude")
-KEYS = ("min-confidence", "builtin", *LIST_KEYS)
+KEYS = ("min-confidence", "builtin", "neural", *LIST_KEYS)
 
 
 class ConfigError(ValueError):
@@ -37,6 +38,7 @@ class Config:
     path: Path | None = None  # the file read, if any
     min_confidence: float | None = None
     builtin: bool = True  # use the built-in dictionary (false: only the user dictionaries)
+    neural: bool = False  # settle what the trigram leaves open with the neural scorer
     dictionaries: tuple[str, ...] = ()  # absolute paths
     allow: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
@@ -54,10 +56,14 @@ class Config:
         allow: tuple[str, ...] = (),
         include: tuple[str, ...] = (),
         exclude: tuple[str, ...] = (),
+        neural: bool = False,
     ) -> Config:
         """These settings with command-line options applied: a scalar replaces, a list extends."""
         sources = dict(self.sources)
-        values: dict[str, Any] = {"min_confidence": self.min_confidence, "builtin": self.builtin}
+        values: dict[str, Any] = {"min_confidence": self.min_confidence, "builtin": self.builtin, "neural": self.neural}
+        if neural:
+            values["neural"] = True
+            sources["neural"] = "command line"
         if min_confidence is not None:
             values["min_confidence"] = min_confidence
             sources["min-confidence"] = "command line"
@@ -135,11 +141,12 @@ def load(path: Path) -> Config:
             raise ConfigError(f"{where}: min-confidence must be a number from 0.5 to 1.0, got {value!r}")
         values["min_confidence"] = float(value)
         sources["min-confidence"] = where
-    if "builtin" in data:
-        if not isinstance(data["builtin"], bool):
-            raise ConfigError(f"{where}: builtin must be true or false, got {data['builtin']!r}")
-        values["builtin"] = data["builtin"]
-        sources["builtin"] = where
+    for key in ("builtin", "neural"):
+        if key in data:
+            if not isinstance(data[key], bool):
+                raise ConfigError(f"{where}: {key} must be true or false, got {data[key]!r}")
+            values[key] = data[key]
+            sources[key] = where
     for key in LIST_KEYS:
         if key not in data:
             continue

@@ -24,13 +24,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
+from untangle.context import ContextScorer, TrigramScorer
 from untangle.dictionary import Dictionary, Entry, builtin
 from untangle.language_model import LanguageModel, default_model
 from untangle.lattice import Arc, arc_posteriors
 from untangle.result import Change, Paragraph, Result, apply_changes
 from untangle.segment import ATTACHED, BARE, CAPITALISED, Word, sentences
 from untangle.tokenizer import Case, Token, apply_case, tokenize
+
+if TYPE_CHECKING:
+    from untangle.settle import Verdict
 
 DEFAULT_THRESHOLD = 0.7  # posterior a change needs: precision over recall (a wrong edit is worse)
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
@@ -92,6 +97,7 @@ MAX_SPIN = 0.95  # a spin level of 1 would make every written word impossible
 # beat this to be applied, which keeps wrong originals for unlisted swaps out.
 UNKNOWN_ORIGIN_SHARE = 0.03
 UNKNOWN = "unknown-origin"
+REFITS = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +105,9 @@ class Options:
     """Settings for one restoration."""
 
     threshold: float = DEFAULT_THRESHOLD
+    # A wider context scorer (untangle.neural.NeuralScorer) that settles what the trigram fit
+    # leaves open; None decides with the trigram lattice alone.
+    context: ContextScorer | None = None
 
 
 def zipf_bin(zipf: float) -> int:
@@ -293,6 +302,7 @@ class _Sentence:
     evidence: list[tuple[str, float]] = field(default_factory=list)  # per word: ln P(spun) / P(as written)
     spun_share: list[float] = field(default_factory=list)  # per word: weighted P(read as a spun form), last fit
     weight: float = 0.0  # P(its paragraph is spun) in the last fit
+    verdicts: dict = field(default_factory=dict)  # arc -> settle.Verdict, for arcs a context scorer re-decided
 
     @property
     def paragraph(self) -> int:
@@ -342,6 +352,16 @@ class Engine:
 
     def _restore(self, text: str, options: Options) -> tuple[Result, list[_Sentence], dict[int, float]]:
         tokens, work, spun_paragraph, document_spun = self._fit(text)
+        if options.context is not None:
+            from untangle.settle import settle
+
+            settle(text, work, spun_paragraph, options.context, TrigramScorer(self.model), _with_case_of)
+            for _ in range(REFITS):
+                levels, table = self._maximise(work, spun_paragraph)
+                for sentence in work:
+                    if spun_paragraph.get(sentence.paragraph, 0.0) >= NEGLIGIBLE:
+                        sentence.posteriors, sentence.log_total = self._decode(sentence, levels, table, True)
+                settle(text, work, spun_paragraph, options.context, TrigramScorer(self.model), _with_case_of)
         changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
         eligible = sum(1 for s in work for c in s.candidates if c)
         spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
@@ -678,19 +698,25 @@ class Engine:
                 entry: Entry = arc.payload  # type: ignore[assignment]
                 first, last = words[arc.start].token, words[arc.end - 1].token
                 source_text = "".join(t.text for t in tokens[words[arc.start].index : words[arc.end - 1].index + 1])
+                verdict = sentence.verdicts.get(arc)
                 change = Change(
                     first.start,
                     last.end,
                     source_text,
                     _with_case(first.case, entry.original),
                     probability,
-                    _reason(entry, probability),
+                    _reason(entry, probability, verdict),
                     entry.relation,
+                    verdict.scorer if verdict else "trigram",
                 )
                 (changes if probability >= threshold else held).append(change)
         changes.sort(key=lambda c: c.start)
         held.sort(key=lambda c: c.start)
         return changes, held
+
+
+def _with_case_of(token: Token, original: str) -> str:
+    return _with_case(token.case, original)
 
 
 def _with_case(pattern: Case, original: str) -> str:
@@ -707,9 +733,12 @@ RELATION_TEXT = {
 }
 
 
-def _reason(entry: Entry, probability: float) -> str:
+def _reason(entry: Entry, probability: float, verdict: Verdict | None = None) -> str:
     link = RELATION_TEXT.get(entry.relation, f"a {entry.relation} dictionary substitute for")
-    return f"'{entry.spun}' is {link} '{entry.original}'; context favours '{entry.original}' (p={probability:.2f})"
+    reason = f"'{entry.spun}' is {link} '{entry.original}'; context favours '{entry.original}' (p={probability:.2f})"
+    if verdict is not None and verdict.scorer != "trigram":
+        reason += f"; {verdict.scorer} {verdict.context:+.1f}, trigram {verdict.trigram:+.1f} nats"
+    return reason
 
 
 _DEFAULT_ENGINE: Engine | None = None

@@ -22,6 +22,11 @@ class Reading:
     relation: str
     prior: float  # how likely a spinner turns `original` into this word, before context
     probability: float  # posterior that the author wrote `original` here
+    scorer: str = "trigram"  # the context model that decided it
+    # For a reading the neural scorer settled: ln P of the text read with it, against as written,
+    # by each model (None otherwise).
+    neural: float | None = None
+    trigram: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,12 @@ class Suspect:
                     "relation": r.relation,
                     "prior": r.prior,
                     "probability": round(r.probability, 4),
+                    "scorer": r.scorer,
+                    **(
+                        {"neural": round(r.neural, 3), "trigram": round(r.trigram, 3)}
+                        if r.neural is not None and r.trigram is not None
+                        else {}
+                    ),
                 }
                 for r in self.readings
             ],
@@ -62,13 +73,14 @@ class Suspect:
 
 def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] = frozenset()) -> list[Suspect]:
     """The suspicious words of `text` (or every occurrence of `words`, lower case), in order."""
-    from untangle.engine import DEFAULT_THRESHOLD, UNKNOWN, Options, engine_for
+    from untangle.engine import UNKNOWN, engine_for
     from untangle.policy import normalise_allowed, veto
 
     restorer = restorer or Restorer()
-    threshold = restorer.threshold if restorer.threshold is not None else DEFAULT_THRESHOLD
+    options = restorer.options()
+    threshold = options.threshold
     engine = engine_for(restorer.dictionaries, restorer.builtin)
-    raw, work, spun_paragraph = engine.restore_traced(text, Options(threshold=threshold))
+    raw, work, spun_paragraph = engine.restore_traced(text, options)
     result = veto(text, raw, normalise_allowed(restorer.allow))  # decisions exactly as fix takes them
     applied = {c.start: c for c in result.changes}
     held = {}
@@ -90,7 +102,9 @@ def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] =
                     unlisted += spun * given_spun
                 elif arc.payload is not None:
                     entry = arc.payload
-                    readings.append(Reading(entry.original, entry.relation, entry.prior, spun * given_spun))
+                    verdict = sentence.verdicts.get(arc)
+                    scores = (verdict.scorer, verdict.context, verdict.trigram) if verdict else ("trigram", None, None)
+                    readings.append(Reading(entry.original, entry.relation, entry.prior, spun * given_spun, *scores))
                     end = max(end, arc.end)
             readings.sort(key=lambda r: -r.probability)
             word = sentence.words[position]

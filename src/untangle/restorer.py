@@ -45,6 +45,8 @@ class Restorer:
     built-in ones (`builtin=False` uses them alone); `allow` lists words and phrases never to
     change; `markup` is "text", "html" or "markdown" (only prose is repaired). Lines marked
     `untangle: ignore` (or after a line marked `untangle: ignore-next-line`) are never changed.
+    `neural=True` settles what the trigram model leaves open with Gemma 3 270M (the `neural`
+    extra; `untangle.neural.NeuralUnavailable` if it is not installed).
     """
 
     threshold: float | None = None  # confidence a change needs; None: the engine's default
@@ -52,13 +54,25 @@ class Restorer:
     allow: tuple[str, ...] = ()
     markup: str = "text"
     builtin: bool = True  # False: only the user dictionaries (a spinner unlike the WordNet one)
+    neural: bool = False  # True: the neural scorer settles what the trigram leaves open (untangle[neural])
+
+    def options(self):  # noqa: ANN201 - engine.Options, imported lazily
+        """The engine's options for these settings; loads the neural scorer once per process if asked."""
+        from untangle.engine import DEFAULT_THRESHOLD, Options
+
+        context = None
+        if self.neural:
+            from untangle.neural import default_scorer
+
+            context = default_scorer()
+        return Options(DEFAULT_THRESHOLD if self.threshold is None else self.threshold, context)
 
     def restore(self, text: str) -> Result:
         """Repair one text; the full result with every change."""
-        from untangle.engine import Options, engine_for
+        from untangle.engine import engine_for
         from untangle.policy import normalise_allowed, veto
 
-        options = Options() if self.threshold is None else Options(threshold=self.threshold)
+        options = self.options()
         engine = engine_for(self.dictionaries, self.builtin)
         if self.markup == "text":
             result = engine.restore(text, options)

@@ -16,6 +16,7 @@ class Change:
     confidence: float  # posterior probability that `new` is what the author wrote
     reason: str  # one line a reader can check ("astatine is a WordNet synonym of at; ...")
     relation: str = ""  # synonym, similar, hypernym, curated, user
+    scorer: str = "trigram"  # the context model that decided it: trigram, or neural (the optional extra)
 
     def as_dict(self) -> dict[str, object]:
         """A plain dict for JSON output."""
@@ -26,6 +27,7 @@ class Change:
             "new": self.new,
             "confidence": round(self.confidence, 4),
             "relation": self.relation,
+            "scorer": self.scorer,
             "reason": self.reason,
         }
 

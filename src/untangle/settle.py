@@ -1,0 +1,277 @@
+"""Settling what the trigram lattice leaves open with a wider context scorer.
+
+After the document fit, a position of a spun paragraph whose likeliest reading is short of sure
+is open. Adjacent open positions form a group ("quality league" -> "news conference" is decided
+as one). Every reading of a group (the word as written, the likeliest listed originals and
+"spun from an original no table lists") is scored by the context scorer after the restored
+text before its sentence, and combined with the channel model the fit estimated:
+
+    logit(reading) = its arcs' emissions (spin level, the spinner's table)
+                     + CONTEXT_SHARE * scorer's ln P + TRIGRAM_SHARE * trigram's ln P
+
+An unlisted original reads like the best listed one (as in the lattice), so it only wins where
+the spinner would more likely have produced the written form from something else. The group's
+readings are normalised against each other and their arcs' posteriors replace the lattice's.
+Sentences are settled in order, so the text before each one is already restored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from untangle.context import ContextScorer, Passage, Variant
+from untangle.lattice import Arc
+
+# A position is open when no reading of it has at least this posterior (given a spun paragraph).
+SURE = 0.95
+# Readings the lattice gives less than this are not worth the scorer's time (0.005 and 3 listed
+# originals per position read the dev article as well at twice the cost).
+FLOOR = 0.02
+MAX_LISTED = 2  # listed originals per open position, likeliest first
+MAX_READINGS = 8  # readings of one group, by lattice posterior
+MIN_PARAGRAPH_SPUN = 0.5  # below it no change can reach a confidence of one half: not scored
+# Weights of the two language models against the channel model's log-probabilities, set on the
+# development article (see docs/design.md); the neural model's log-probabilities are much better
+# calibrated than the trigram's, which also gets a share for the words right after a variant.
+CONTEXT_SHARE = 1.0
+TRIGRAM_SHARE = 0.5
+# Weight of an open slot's answer (the likeliest word the scorer knows there, unlisted or not)
+# as the context fit of "spun from an original no table lists". It is the best of a whole
+# vocabulary, so it flatters that reading; at 1.0 it held back right restorations of function
+# words ("successful" -> "in"), at 0 the most fluent wrong listed original won (dev at 0.7:
+# 0.0 -> 0.869 / 0.951, 0.7 -> 0.850 / 0.964, 1.0 -> 0.841 / 0.964).
+ANYTHING_SHARE = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What settled an arc: the scorer's name and both models' ln P against the reading in place."""
+
+    scorer: str
+    context: float
+    trigram: float
+
+
+def settle(
+    text: str,
+    sentences: list,
+    spun_paragraph: dict[int, float],
+    scorer: ContextScorer,
+    trigram: ContextScorer,
+    casing: Callable[[object, str], str],
+) -> None:
+    """Re-decide the open groups of every spun sentence in place (posteriors and verdicts).
+
+    `sentences` are the engine's decoded sentences, in text order; `casing(token, original)` writes
+    an original in the case of the token it replaces. Every sentence is scored after the text as
+    the lattice reads it, so one pass of the scorer serves the whole document.
+    """
+    pieces: list[str] = []  # the text as the lattice reads it
+    length = consumed = 0
+    passages, jobs = [], []
+    for sentence in sentences:
+        words = sentence.words
+        gap = text[consumed : words[0].token.start]
+        pieces.append(gap)
+        length += len(gap)
+        best = _best_arcs(sentence)
+        reading = _reading_text(text, sentence, best, casing)
+        if spun_paragraph.get(sentence.paragraph, 0.0) >= MIN_PARAGRAPH_SPUN:
+            planned = _plan(text, sentence, best, length, casing)
+            if planned is not None:
+                passages.append(Passage(length, length + len(reading), planned[1]))
+                jobs.append((sentence, planned[0]))
+        pieces.append(reading)
+        length += len(reading)
+        consumed = words[-1].token.end
+    if not passages:
+        return
+    current = "".join(pieces) + text[consumed:]
+    context = scorer.score(current, passages)
+    local = trigram.score(current, passages) if TRIGRAM_SHARE else [[0.0] * len(p.variants) for p in passages]
+    for (sentence, groups), wide, near in zip(jobs, context, local, strict=True):
+        index = 0
+        for group, base, readings, by_start in groups:
+            scored = {}
+            for reading in readings:
+                if reading == base:
+                    scored[reading] = (0.0, 0.0)
+                else:
+                    scored[reading] = (wide[index], near[index])
+                    index += 1
+            anything = -math.inf
+            if group[1] - group[0] == 1:
+                anything = wide[index]
+                index += 1
+            _decide_group(sentence, group, by_start, scored, scorer.name, anything)
+
+
+def _plan(text, sentence, best, offset, casing):  # noqa: ANN001, ANN202
+    """The open groups of a sentence and the variants that score them, or None if nothing is open."""
+    by_start = _by_start(sentence)
+    best_at = {arc.start: arc for arc in best}
+    open_positions = sorted(
+        position
+        for position, options in by_start.items()
+        if len(options) > 1 and options[0][1] < SURE and any(_listed(a) and p >= FLOOR for a, p in options)
+    )
+    if not open_positions:
+        return None
+    offsets = _offsets(text, sentence, best)
+    groups, variants = [], []
+    for group in _groups(open_positions, by_start):
+        readings = _readings(group, by_start, best_at, sentence)
+        base = tuple(a for a in best if group[0] <= a.start < group[1])
+        lo, hi = offsets[base[0].start][0], offsets[base[-1].start][1]
+        for reading in readings:
+            if reading != base:
+                variants.append(Variant(offset + lo, offset + hi, _reading_text(text, sentence, list(reading), casing)))
+        if group[1] - group[0] == 1:  # one word open: how well could a word no table lists do there?
+            variants.append(Variant(offset + lo, offset + hi, None))
+        groups.append((group, base, readings, by_start))
+    return (groups, tuple(variants)) if variants else None
+
+
+def _by_start(sentence) -> dict[int, list[tuple[Arc, float]]]:  # noqa: ANN001
+    arcs: dict[int, list[tuple[Arc, float]]] = {}
+    for arc, probability in sentence.posteriors.items():
+        arcs.setdefault(arc.start, []).append((arc, probability))
+    for options in arcs.values():
+        options.sort(key=lambda item: -item[1])
+    return arcs
+
+
+def _best_arcs(sentence) -> list[Arc]:  # noqa: ANN001
+    """The likeliest reading, left to right, an unlisted original read as the word written."""
+    by_start = _by_start(sentence)
+    arcs, position = [], 0
+    while position < len(sentence.words):
+        options = [(a, p) for a, p in by_start.get(position, []) if _listed_or_kept(a)]
+        arc = options[0][0] if options else Arc(position, position + 1, (sentence.words[position].lower,), 0.0)
+        arcs.append(arc)
+        position = arc.end
+    return arcs
+
+
+def _listed_or_kept(arc: Arc) -> bool:
+    return arc.payload is None or not isinstance(arc.payload, str)
+
+
+def _reading_text(text: str, sentence, arcs: list[Arc], casing) -> str:  # noqa: ANN001
+    """The sentence's text read with `arcs` (whose spans tile it in order)."""
+    words = sentence.words
+    pieces, consumed = [], words[arcs[0].start].token.start
+    for arc in arcs:
+        first, last = words[arc.start].token, words[arc.end - 1].token
+        pieces.append(text[consumed : first.start])
+        if arc.payload is None:
+            pieces.append(text[first.start : last.end])
+        else:
+            pieces.append(casing(first, arc.payload.original))
+        consumed = last.end
+    return "".join(pieces)
+
+
+def _offsets(text, sentence, arcs) -> dict[int, tuple[int, int]]:  # noqa: ANN001
+    """Where each arc of the reading starts and ends in `_reading_text(...)` of that reading."""
+    words = sentence.words
+    spans, length, consumed = {}, 0, words[arcs[0].start].token.start
+    for arc in arcs:
+        first, last = words[arc.start].token, words[arc.end - 1].token
+        length += first.start - consumed
+        size = last.end - first.start if arc.payload is None else None
+        if size is None:
+            size = len(arc.payload.original)  # casing keeps the length of the original
+        spans[arc.start] = (length, length + size)
+        length += size
+        consumed = last.end
+    return spans
+
+
+def _listed(arc: Arc) -> bool:
+    return arc.payload is not None and not isinstance(arc.payload, str)
+
+
+def _groups(open_positions: list[int], by_start) -> list[tuple[int, int]]:  # noqa: ANN001
+    """Runs of open positions whose readings touch or overlap, as [start, end) word ranges."""
+    groups: list[list[int]] = []
+    for position in open_positions:
+        reach = max(a.end for a, _ in by_start[position])
+        if groups and position <= groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], reach)
+        else:
+            groups.append([position, reach])
+    return [(a, b) for a, b in groups]
+
+
+def _choices(position, by_start, best_at) -> list[Arc]:  # noqa: ANN001
+    options = by_start.get(position)
+    if not options:
+        return [best_at[position]] if position in best_at else []
+    kept = [a for a, _ in options if a.payload is None]
+    listed = [a for a, p in options if _listed(a) and p >= FLOOR][:MAX_LISTED]
+    return kept + listed
+
+
+def _readings(group, by_start, best_at, sentence) -> list[tuple[Arc, ...]]:  # noqa: ANN001
+    """Every tiling of the group's words by kept and listed readings, likeliest by the lattice first."""
+    start, end = group
+    found: list[tuple[Arc, ...]] = []
+
+    def extend(position: int, chosen: tuple[Arc, ...]) -> None:
+        if position >= end:
+            found.append(chosen)
+            return
+        choices = _choices(position, by_start, best_at)
+        if not choices:
+            choices = [Arc(position, position + 1, (sentence.words[position].lower,), 0.0)]
+        for arc in choices:
+            extend(arc.end, (*chosen, arc))
+
+    extend(start, ())
+    posterior = {a: p for options in by_start.values() for a, p in options}
+    found.sort(key=lambda r: -sum(math.log(max(posterior.get(a, 1.0), 1e-12)) for a in r))
+    return found[:MAX_READINGS]
+
+
+def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -> None:  # noqa: ANN001
+    """Posteriors of the group's arcs from its scored readings, unlisted originals included."""
+    unknown_at = {
+        position: next((a for a, _ in options if isinstance(a.payload, str)), None)
+        for position, options in by_start.items()
+        if group[0] <= position < group[1]
+    }
+    logits: dict[tuple[Arc, ...], float] = {}
+    contexts: dict[tuple[Arc, ...], float] = {}
+    for reading, (context, local) in scored.items():
+        fit = CONTEXT_SHARE * context + TRIGRAM_SHARE * local
+        logits[reading] = sum(a.emission for a in reading) + fit
+        # The same reading with one listed original replaced by "an original no table lists":
+        # it reads as well as the best listed original there.
+        for slot, arc in enumerate(reading):
+            unknown = unknown_at.get(arc.start)
+            if unknown is None or not _listed(arc):
+                continue
+            key = (*reading[:slot], unknown, *reading[slot + 1 :])
+            contexts[key] = max(contexts.get(key, -math.inf), fit, CONTEXT_SHARE * ANYTHING_SHARE * anything)
+    for key, fit in contexts.items():
+        logits[key] = sum(a.emission for a in key) + fit
+    top = max(logits.values())
+    norm = top + math.log(sum(math.exp(v - top) for v in logits.values()))
+    posterior: dict[Arc, float] = {}
+    for reading, logit in logits.items():
+        share = math.exp(logit - norm)
+        for arc in reading:
+            posterior[arc] = posterior.get(arc, 0.0) + share
+    for position in range(*group):
+        for arc, _ in by_start.get(position, []):
+            sentence.posteriors[arc] = posterior.get(arc, 0.0)
+    # Each listed original is explained by the likeliest reading that holds it, against the
+    # words as written.
+    written = next((scored[r] for r in scored if all(a.payload is None for a in r)), (0.0, 0.0))
+    for reading, (context, local) in sorted(scored.items(), key=lambda item: logits[item[0]]):
+        for arc in reading:
+            if _listed(arc):
+                sentence.verdicts[arc] = Verdict(name, context - written[0], local - written[1])

@@ -1,0 +1,118 @@
+"""The context-scorer seam: settling open decisions, driven by fake scorers (no model needed)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pytest
+
+from untangle.context import ContextScorer, Passage, TrigramScorer, Variant
+from untangle.engine import Options, default_engine
+from untangle.language_model import default_model
+
+# Our own spun text: "successful" (for "in") and "person" (for "have") are the spinner's forms.
+SPUN = (
+    "The mayor said connected Monday that the city volition unfastened the bridge successful March. "
+    "Workers person been repairing it since the flood, and they person finished most of the deck.\n"
+)
+
+
+class Recording:
+    """A fake scorer that remembers what it was asked and answers with a fixed rule."""
+
+    name = "fake"
+
+    def __init__(self, rule) -> None:  # noqa: ANN001 - rule(current text, variant) -> float
+        self.rule = rule
+        self.calls: list[tuple[str, list[Passage]]] = []
+
+    def score(self, text: str, passages: Sequence[Passage]) -> list[list[float]]:
+        self.calls.append((text, list(passages)))
+        return [[self.rule(text, v) for v in p.variants] for p in passages]
+
+
+def _restore(text: str, scorer: ContextScorer, threshold: float = 0.7):  # noqa: ANN202
+    return default_engine().restore(text, Options(threshold, scorer))
+
+
+def test_fake_scorers_satisfy_the_protocol() -> None:
+    scorer: ContextScorer = Recording(lambda text, v: 0.0)
+    assert scorer.score("a b", [Passage(0, 3, (Variant(0, 1, "c"),))]) == [[0.0]]
+
+
+def test_a_scorer_that_prefers_the_text_as_read_keeps_the_lattice_decisions() -> None:
+    plain = default_engine().restore(SPUN)
+    # No variant is better than the reading in place: settling can only sharpen what the lattice chose.
+    settled = _restore(SPUN, Recording(lambda text, v: -50.0))
+    assert {(c.old, c.new) for c in plain.changes} <= {(c.old, c.new) for c in settled.changes}
+
+
+def test_the_scorer_decides_what_the_lattice_left_open() -> None:
+    def against_in(text: str, variant: Variant) -> float:
+        # Reading "successful" as "in" costs 30 nats; every other variant is neutral.
+        if variant.replacement is None:
+            return -math.inf
+        before = text[variant.start : variant.end].lower()
+        after = variant.replacement.lower()
+        if "in" in after.split() and "in" not in before.split():
+            return -30.0
+        if "in" in before.split() and "in" not in after.split():
+            return 30.0
+        return 0.0
+
+    scorer = Recording(against_in)
+    result = _restore(SPUN, scorer)
+    assert scorer.calls, "a spun text has open decisions to settle"
+    assert ("successful", "in") not in {(c.old, c.new) for c in result.changes}
+    assert all(c.scorer in ("fake", "trigram") for c in result.changes)
+
+
+def test_changes_say_which_scorer_decided() -> None:
+    result = _restore(SPUN, Recording(lambda text, v: 0.0 if v.replacement is None else 2.0))
+    assert {c.scorer for c in result.changes} <= {"fake", "trigram"}
+    assert any(c.scorer == "fake" for c in result.changes)
+    assert all("scorer" in c.as_dict() for c in result.changes)
+
+
+def test_clean_text_is_never_sent_to_the_scorer(clean_article: str) -> None:
+    scorer = Recording(lambda text, v: 100.0)  # would change everything it saw
+    result = _restore(clean_article, scorer)
+    assert scorer.calls == []
+    assert result.text == clean_article
+
+
+def test_passages_point_at_the_text_as_read() -> None:
+    scorer = Recording(lambda text, v: 0.0)
+    _restore(SPUN, scorer)
+    (text, passages), *_ = scorer.calls
+    assert [p.start for p in passages] == sorted(p.start for p in passages)
+    for passage in passages:
+        for variant in passage.variants:
+            assert passage.start <= variant.start <= variant.end <= passage.end
+    # The text as read already has the lattice's sure restorations in it.
+    assert "will" in text
+
+
+def test_an_open_slot_that_fits_far_better_holds_a_listed_original_back() -> None:
+    # A scorer that says some unlisted word fits every open one-word slot far better than anything
+    # offered: those words are held back as "spun from an original no table lists".
+    def settled(open_slot: float) -> set[tuple[str, str]]:
+        result = _restore(SPUN, Recording(lambda text, v: open_slot if v.replacement is None else 0.0))
+        return {(c.old, c.new) for c in result.changes if c.scorer == "fake"}
+
+    better_elsewhere, nothing_better = settled(40.0), settled(-math.inf)
+    assert better_elsewhere < nothing_better
+
+
+@pytest.mark.parametrize("text", ["Helium said astatine the meeting.", "He said at the meeting."])
+def test_trigram_scorer_prefers_the_original(text: str) -> None:
+    scorer = TrigramScorer(default_model())
+    sentence = "He said at the meeting." if text.startswith("He ") else "Helium said astatine the meeting."
+    start = sentence.index("at") if sentence.startswith("He ") else sentence.index("astatine")
+    word = "at" if sentence.startswith("He ") else "astatine"
+    other = "astatine" if word == "at" else "at"
+    (score,) = scorer.score(sentence, [Passage(0, len(sentence), (Variant(start, start + len(word), other),))])[0]
+    assert (score < 0) == (word == "at")
+    (open_slot,) = scorer.score(sentence, [Passage(0, len(sentence), (Variant(start, start + len(word), None),))])[0]
+    assert open_slot == -math.inf  # a trigram cannot search its vocabulary
