@@ -16,8 +16,13 @@ the document-level fit. The figures are a ceiling for the context scoring, not f
 If `sure` is close to issue 2's recall floor, no decoder over this model reaches the floor at
 high precision: the neighbours are never all right. This is a benchmark; it never fails.
 
-Usage: python bench/context_ceiling.py   (our articles are spun by bench/spinner.py, which needs
-WordNet: apt-get install wordnet-base, as for bench/quality.py)
+With --neural the same swaps are scored by the engine's settling combination instead: the
+neural scorer (after the whole original text before the sentence, in its own case and
+punctuation) plus TRIGRAM_SHARE times the trigram, plus the prior; the open-slot reading of
+untangle's settle step is left out, as the trigram rows have no such reading either.
+
+Usage: python bench/context_ceiling.py [--neural]   (our articles are spun by bench/spinner.py,
+which needs WordNet: apt-get install wordnet-base, as for bench/quality.py)
 """
 
 from __future__ import annotations
@@ -108,7 +113,89 @@ def ceiling(spun_text: str, original_text: str) -> tuple[int, int, int, int, int
     return swaps, listed, top, sure, wrong
 
 
+def neural_ceiling(spun_text: str, original_text: str, scorer) -> tuple[int, int, int, int, int]:  # noqa: ANN001
+    """(swaps, listed, top, sure, wrong) with the neural scorer, every other word as the original wrote it."""
+    from untangle.context import Passage, TrigramScorer, Variant
+    from untangle.settle import CONTEXT_SHARE, TRIGRAM_SHARE
+
+    dictionary, engine = builtin(), default_engine()
+    spun = [alternatives[0] for alternatives in _tokens(spun_text)]
+    gold = _tokens(original_text)
+    canonical = [alternatives[0] for alternatives in gold]
+    # The original text in its own case, one token after another, and where each token stands.
+    cased = [m.group(0) for m in GOLD_TOKEN.finditer(original_text)]
+    cased = [t[1:-1].split("|")[0] if t.startswith("{") else t for t in cased]
+    text, starts = "", []
+    for token in cased:
+        if text and re.match(r"\w", token):
+            text += " "
+        starts.append(len(text))
+        text += token
+    swaps = listed = 0
+    by_sentence: dict[int, list] = {}
+    matcher = difflib.SequenceMatcher(None, spun, canonical, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for offset in range(i2 - i1):
+            written, accepted = spun[i1 + offset], gold[j1 + offset]
+            if written in accepted or not written.isalpha():
+                continue
+            swaps += 1
+            entries = [e for e in dictionary.starting_with(written) if e.spun == written][:REVERSE_PRESELECT]
+            if not any(e.original in accepted for e in entries):
+                continue
+            listed += 1
+            at = j1 + offset
+            first = at
+            while first > 0 and canonical[first - 1] not in SENTENCE_END:
+                first -= 1
+            by_sentence.setdefault(first, []).append((at, written, accepted, entries))
+    # One pass over the original text: a passage per sentence, whose variants put each swap's
+    # readings (the spun word, each listed original) in place of the original word, one at a time.
+    passages, plans, offset = [], [], 0
+    for first, found in sorted(by_sentence.items()):
+        last = first
+        while last < len(canonical) and canonical[last] not in SENTENCE_END:
+            last += 1
+        end = starts[last] + len(cased[last]) if last < len(cased) else len(text)
+        variants = []
+        for at, written, accepted, entries in found:
+            span = (starts[at], starts[at] + len(cased[at]))
+            readings = [written] + [e.original for e in entries]
+            for reading in readings:
+                variants.append(Variant(*span, reading))
+            plans.append((offset + len(variants) - len(readings), written, accepted, entries))
+        passages.append(Passage(starts[first], end, tuple(variants)))
+        offset += len(variants)
+    wide = [score for row in scorer.score(text, passages) for score in row]
+    near = [score for row in TrigramScorer(engine.model).score(text, passages) for score in row]
+    top = sure = wrong = 0
+    for index, written, accepted, entries in plans:
+        # Each reading's fit against the original word in place; the softmax needs only differences.
+        fit = [CONTEXT_SHARE * wide[index + k] + TRIGRAM_SHARE * near[index + k] for k in range(len(entries) + 1)]
+        scores = {written: math.log(1.0 - PRIOR_SPIN) + fit[0]}
+        for entry, value in zip(entries, fit[1:], strict=True):
+            reading = math.log(PRIOR_SPIN * entry.prior) + value
+            scores[entry.original] = max(scores.get(entry.original, -math.inf), reading)
+        best = max(scores.values())
+        norm = best + math.log(sum(math.exp(v - best) for v in scores.values()))
+        right = max(scores[o] for o in accepted if o in scores)
+        top += right == best
+        sure += math.exp(right - norm) >= DEFAULT_THRESHOLD
+        wrong += any(
+            math.exp(v - norm) >= DEFAULT_THRESHOLD for r, v in scores.items() if r not in accepted and r != written
+        )
+    return swaps, listed, top, sure, wrong
+
+
 def main() -> int:
+    neural = "--neural" in sys.argv[1:]
+    scorer = None
+    if neural:
+        from untangle.neural import default_scorer
+
+        scorer = default_scorer()
     sets = []
     if (SHARED_DEV / "milley.spun.txt").exists():
         sets.append(("dev", (SHARED_DEV / "milley.spun.txt").read_text(), (SHARED_DEV / "milley.gold.txt").read_text()))
@@ -119,7 +206,7 @@ def main() -> int:
         sets.append((f"ours/{path.stem}", spin(original, seed=1, as_written=True), original))
     totals = [0, 0, 0, 0, 0]
     for name, spun_text, original_text in sets:
-        figures = ceiling(spun_text, original_text)
+        figures = neural_ceiling(spun_text, original_text, scorer) if neural else ceiling(spun_text, original_text)
         if name.startswith("ours/"):
             totals = [t + v for t, v in zip(totals, figures, strict=True)]
         else:

@@ -11,7 +11,10 @@ Sets:
 It prints recall, precision and harmful edits per set, and the time to fix a 5,000-word text.
 This is a benchmark: it prints figures and never fails the build.
 
-Usage: python bench/quality.py [--threshold P] [--show]
+With --neural every set is fixed with the neural scorer (the neural extra); the speed lines are
+then left to bench/neural_cost.py, which times both tiers per 1,000 words.
+
+Usage: python bench/quality.py [--threshold P] [--show] [--neural]
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ HELD_OUT = {"farm-drought.txt", "football-final.txt", "museum-theft.txt"}
 # Each article is spun twice: seed 1 by a spinner that looks words up as written (as the
 # development article's does), seed 2 by one that goes through lemmas and re-inflects.
 VARIANTS = ((1, True), (2, False))
+NEURAL = {"neural": False}  # --neural: every fix below settles open decisions with the neural scorer
+
+
+def fix(text: str, threshold: float | None) -> str:
+    return untangle.fix(text, threshold=threshold, **NEURAL)
 
 
 def row(name: str, recall: float, precision: float, harmful: int, swaps: int, edits: int) -> str:
@@ -51,7 +59,7 @@ def dev_set(threshold: float | None) -> list[str]:
     if not spun.exists():
         return ["dev          (../shared/dev not present: skipped)"]
     output = BENCH / ".dev-output.txt"
-    output.write_text(untangle.fix(spun.read_text(encoding="utf-8"), threshold=threshold), encoding="utf-8")
+    output.write_text(fix(spun.read_text(encoding="utf-8"), threshold), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(SHARED_DEV / "score.py"), str(spun), str(gold), str(output)],
         capture_output=True,
@@ -66,7 +74,7 @@ def dev_set(threshold: float | None) -> list[str]:
     edits = words = 0
     for path in sorted((SHARED_DEV / "clean").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        edits += changed_words(text, untangle.fix(text, threshold=threshold))
+        edits += changed_words(text, fix(text, threshold))
         words += len(text.split())
     lines.append(f"dev-clean    {edits} changed words in {words} words")
     return lines
@@ -84,7 +92,7 @@ def own_pairs(threshold: float | None, show: bool) -> list[str]:
                     continue
                 clean = path.read_text(encoding="utf-8")
                 spun = spin(clean, seed, as_written)
-                output = untangle.fix(spun, threshold=threshold)
+                output = fix(spun, threshold)
                 result = score(spun, clean, output)
                 for index, value in enumerate(
                     (result.swaps, result.restored, result.edits, result.correct, result.harmful)
@@ -102,7 +110,7 @@ def clean_text(threshold: float | None) -> list[str]:
     edits = words = 0
     for path in sorted(CORPUS.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        edits += changed_words(text, untangle.fix(text, threshold=threshold))
+        edits += changed_words(text, fix(text, threshold))
         words += len(text.split())
     return [f"clean        {edits} changed words in {words} words = {edits / words * 10_000:.1f} per 10,000"]
 
@@ -158,14 +166,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--show", action="store_true", help="per-article figures for the tuning set")
+    parser.add_argument("--neural", action="store_true", help="fix with the neural scorer (untangle[neural])")
     args = parser.parse_args()
-    untangle.fix("warm up the models")
-    for line in (
-        dev_set(args.threshold)
-        + own_pairs(args.threshold, args.show)
-        + clean_text(args.threshold)
-        + timing(args.threshold)
-    ):
+    NEURAL["neural"] = args.neural
+    fix("warm up the models astatine once", None)
+    speed = ["speed        see bench/neural_cost.py for both tiers"] if args.neural else timing(args.threshold)
+    for line in dev_set(args.threshold) + own_pairs(args.threshold, args.show) + clean_text(args.threshold) + speed:
         print(line)
     return 0
 

@@ -53,7 +53,20 @@ def test_json_has_one_object_per_suggestion_at_its_line_and_column(runner: CliRu
     records = [json.loads(line) for line in result.stdout.splitlines()]
     lines = SPUN.splitlines()
     assert {tuple(sorted(r)) for r in records} == {
-        ("applied", "column", "confidence", "end", "line", "new", "old", "path", "reason", "relation", "scorer", "start")
+        (
+            "applied",
+            "column",
+            "confidence",
+            "end",
+            "line",
+            "new",
+            "old",
+            "path",
+            "reason",
+            "relation",
+            "scorer",
+            "start",
+        )
     }
     for record in records:
         assert record["path"] == "a.txt"

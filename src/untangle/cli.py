@@ -332,7 +332,9 @@ def _run(  # noqa: ANN202
             reporter(report)
             on_report(report)
 
-        summary = run(found.files, settings, jobs or files.jobs or default_jobs(), handle, mapper)
+        # The neural scorer uses every core for itself and ~0.7 GB per process: one worker unless asked.
+        workers = jobs or files.jobs or (1 if settings.neural else default_jobs())
+        summary = run(found.files, settings, workers, handle, mapper)
         if summarize:
             reporter.finish(summary)
     return summary, bool(found.missing) or summary.failed > 0

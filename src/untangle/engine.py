@@ -97,7 +97,6 @@ MAX_SPIN = 0.95  # a spin level of 1 would make every written word impossible
 # beat this to be applied, which keeps wrong originals for unlisted swaps out.
 UNKNOWN_ORIGIN_SHARE = 0.03
 UNKNOWN = "unknown-origin"
-REFITS = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,12 +355,6 @@ class Engine:
             from untangle.settle import settle
 
             settle(text, work, spun_paragraph, options.context, TrigramScorer(self.model), _with_case_of)
-            for _ in range(REFITS):
-                levels, table = self._maximise(work, spun_paragraph)
-                for sentence in work:
-                    if spun_paragraph.get(sentence.paragraph, 0.0) >= NEGLIGIBLE:
-                        sentence.posteriors, sentence.log_total = self._decode(sentence, levels, table, True)
-                settle(text, work, spun_paragraph, options.context, TrigramScorer(self.model), _with_case_of)
         changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
         eligible = sum(1 for s in work for c in s.candidates if c)
         spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0

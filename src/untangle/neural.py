@@ -208,12 +208,23 @@ class NeuralScorer:
     name = "neural"
 
     def __init__(self, threads: int | None = None) -> None:
-        self._gemma = _Gemma(model_path(), threads or min(os.cpu_count() or 1, 8))
+        self._threads = threads or min(os.cpu_count() or 1, 8)
+        self._gemma: _Gemma | None = None  # loaded on the first text that needs it: clean text never does
         self._lock = threading.Lock()  # one llama.cpp context: calls from threads take turns
+
+    def load(self) -> None:
+        """Assemble (once per machine) and load the model now rather than on first use."""
+        with self._lock:
+            self._loaded()
+
+    def _loaded(self) -> _Gemma:
+        if self._gemma is None:
+            self._gemma = _Gemma(model_path(), self._threads)
+        return self._gemma
 
     def score(self, text: str, passages: Sequence[Passage]) -> list[list[float]]:
         with self._lock:
-            return _Pass(self._gemma).run(text, passages)
+            return _Pass(self._loaded()).run(text, passages)
 
 
 class _Pass:
@@ -377,5 +388,6 @@ def _differing(base: list[int], reading: list[int]) -> tuple[int, int, int, int]
 
 @lru_cache(maxsize=1)
 def default_scorer() -> NeuralScorer:
-    """The process-wide neural scorer (loading the model takes about a second)."""
+    """The process-wide neural scorer; its model (about a second to load) waits for the first
+    text with something to settle."""
     return NeuralScorer()
