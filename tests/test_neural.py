@@ -129,3 +129,22 @@ def test_diff_json_and_explain_name_the_neural_scorer(spun_article: str) -> None
     readings = [r for line in explained.stdout.splitlines() for r in json.loads(line)["readings"]]
     neural = [r for r in readings if r["scorer"] == "neural"]
     assert neural and all("neural" in r and "trigram" in r for r in neural)
+
+
+def test_the_configuration_turns_the_neural_tier_on(tmp_path) -> None:  # noqa: ANN001
+    from untangle.config import ConfigError, load
+
+    good = tmp_path / ".untangle.toml"
+    good.write_text("neural = true\n", encoding="utf-8")
+    config = load(good)
+    assert config.neural is True and config.source("neural") == str(good)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("neural = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="neural must be true or false"):
+        load(bad)
+
+
+def test_a_restorer_asked_for_the_neural_tier_stays_small_to_pickle() -> None:
+    import pickle
+
+    assert len(pickle.dumps(untangle.Restorer(neural=True))) < 250
