@@ -71,13 +71,15 @@ def _sentence_around(tokens: list[str], at: int) -> tuple[list[str], int]:
     return words, index
 
 
-def ceiling(spun_text: str, original_text: str) -> tuple[int, int, int, int, int]:
-    """(swaps, listed, top, sure, wrong) for one spun text and its original."""
-    dictionary, engine = builtin(), default_engine()
+def _swaps(spun_text: str, original_text: str) -> tuple[int, list[tuple[int, str, tuple[str, ...], list]]]:
+    """The one-word swaps of a spun text: how many, and those whose original the engine would score
+    (the first REVERSE_PRESELECT the dictionary lists), as (index in the original, written form,
+    accepted originals, the entries scored)."""
+    dictionary = builtin()
     spun = [alternatives[0] for alternatives in _tokens(spun_text)]
     gold = _tokens(original_text)
     canonical = [alternatives[0] for alternatives in gold]
-    swaps = listed = top = sure = wrong = 0
+    swaps, found = 0, []
     matcher = difflib.SequenceMatcher(None, spun, canonical, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "replace" or i2 - i1 != j2 - j1:
@@ -88,28 +90,39 @@ def ceiling(spun_text: str, original_text: str) -> tuple[int, int, int, int, int
                 continue
             swaps += 1
             entries = [e for e in dictionary.starting_with(written) if e.spun == written][:REVERSE_PRESELECT]
-            if not any(e.original in accepted for e in entries):
-                continue
-            listed += 1
-            words, index = _sentence_around(canonical, j1 + offset)
-            readings = {written: math.log(1.0 - PRIOR_SPIN)}
-            for entry in entries:
-                readings[entry.original] = math.log(PRIOR_SPIN * entry.prior)
-            scores = {}
-            for reading, emission in readings.items():
-                words[index] = reading
-                # The engine's own score of a whole sentence (its `written_score`).
-                scores[reading] = engine._best_window((), words, [["</s>"]]) + emission
-            best = max(scores.values())
-            norm = best + math.log(sum(math.exp(s - best) for s in scores.values()))
-            right = max(scores[o] for o in accepted if o in scores)
-            top += right == best
-            sure += math.exp(right - norm) >= DEFAULT_THRESHOLD
-            wrong += any(
-                math.exp(score - norm) >= DEFAULT_THRESHOLD
-                for reading, score in scores.items()
-                if reading not in accepted and reading != written
-            )
+            if any(e.original in accepted for e in entries):
+                found.append((j1 + offset, written, accepted, entries))
+    return swaps, found
+
+
+def _judge(scores: dict[str, float], written: str, accepted: tuple[str, ...]) -> tuple[int, int, int]:
+    """(right original scores best, it is sure, a wrong original is sure) for one swap's readings."""
+    best = max(scores.values())
+    norm = best + math.log(sum(math.exp(v - best) for v in scores.values()))
+    right = max(scores[o] for o in accepted if o in scores)
+    wrong = any(
+        math.exp(v - norm) >= DEFAULT_THRESHOLD for r, v in scores.items() if r not in accepted and r != written
+    )
+    return int(right == best), int(math.exp(right - norm) >= DEFAULT_THRESHOLD), int(wrong)
+
+
+def ceiling(spun_text: str, original_text: str) -> tuple[int, int, int, int, int]:
+    """(swaps, listed, top, sure, wrong) for one spun text and its original."""
+    engine = default_engine()
+    canonical = [alternatives[0] for alternatives in _tokens(original_text)]
+    swaps, found = _swaps(spun_text, original_text)
+    listed, top, sure, wrong = len(found), 0, 0, 0
+    for at, written, accepted, entries in found:
+        words, index = _sentence_around(canonical, at)
+        readings = {written: math.log(1.0 - PRIOR_SPIN)}
+        for entry in entries:
+            readings[entry.original] = math.log(PRIOR_SPIN * entry.prior)
+        scores = {}
+        for reading, emission in readings.items():
+            words[index] = reading
+            # The engine's own score of a whole sentence (its `written_score`).
+            scores[reading] = engine._best_window((), words, [["</s>"]]) + emission
+        top, sure, wrong = (a + b for a, b in zip((top, sure, wrong), _judge(scores, written, accepted), strict=True))
     return swaps, listed, top, sure, wrong
 
 
@@ -118,10 +131,8 @@ def neural_ceiling(spun_text: str, original_text: str, scorer) -> tuple[int, int
     from untangle.context import Passage, TrigramScorer, Variant
     from untangle.settle import CONTEXT_SHARE, TRIGRAM_SHARE
 
-    dictionary, engine = builtin(), default_engine()
-    spun = [alternatives[0] for alternatives in _tokens(spun_text)]
-    gold = _tokens(original_text)
-    canonical = [alternatives[0] for alternatives in gold]
+    engine = default_engine()
+    canonical = [alternatives[0] for alternatives in _tokens(original_text)]
     # The original text in its own case, one token after another, and where each token stands.
     cased = [m.group(0) for m in GOLD_TOKEN.finditer(original_text)]
     cased = [t[1:-1].split("|")[0] if t.startswith("{") else t for t in cased]
@@ -131,26 +142,14 @@ def neural_ceiling(spun_text: str, original_text: str, scorer) -> tuple[int, int
             text += " "
         starts.append(len(text))
         text += token
-    swaps = listed = 0
+    swaps, found = _swaps(spun_text, original_text)
+    listed = len(found)
     by_sentence: dict[int, list] = {}
-    matcher = difflib.SequenceMatcher(None, spun, canonical, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "replace" or i2 - i1 != j2 - j1:
-            continue
-        for offset in range(i2 - i1):
-            written, accepted = spun[i1 + offset], gold[j1 + offset]
-            if written in accepted or not written.isalpha():
-                continue
-            swaps += 1
-            entries = [e for e in dictionary.starting_with(written) if e.spun == written][:REVERSE_PRESELECT]
-            if not any(e.original in accepted for e in entries):
-                continue
-            listed += 1
-            at = j1 + offset
-            first = at
-            while first > 0 and canonical[first - 1] not in SENTENCE_END:
-                first -= 1
-            by_sentence.setdefault(first, []).append((at, written, accepted, entries))
+    for at, written, accepted, entries in found:
+        first = at
+        while first > 0 and canonical[first - 1] not in SENTENCE_END:
+            first -= 1
+        by_sentence.setdefault(first, []).append((at, written, accepted, entries))
     # One pass over the original text: a passage per sentence, whose variants put each swap's
     # readings (the spun word, each listed original) in place of the original word, one at a time.
     passages, plans, offset = [], [], 0
@@ -178,14 +177,7 @@ def neural_ceiling(spun_text: str, original_text: str, scorer) -> tuple[int, int
         for entry, value in zip(entries, fit[1:], strict=True):
             reading = math.log(PRIOR_SPIN * entry.prior) + value
             scores[entry.original] = max(scores.get(entry.original, -math.inf), reading)
-        best = max(scores.values())
-        norm = best + math.log(sum(math.exp(v - best) for v in scores.values()))
-        right = max(scores[o] for o in accepted if o in scores)
-        top += right == best
-        sure += math.exp(right - norm) >= DEFAULT_THRESHOLD
-        wrong += any(
-            math.exp(v - norm) >= DEFAULT_THRESHOLD for r, v in scores.items() if r not in accepted and r != written
-        )
+        top, sure, wrong = (a + b for a, b in zip((top, sure, wrong), _judge(scores, written, accepted), strict=True))
     return swaps, listed, top, sure, wrong
 
 

@@ -35,7 +35,7 @@ from untangle.segment import ATTACHED, BARE, CAPITALISED, Word, sentences
 from untangle.tokenizer import Case, Token, apply_case, tokenize
 
 if TYPE_CHECKING:
-    from untangle.settle import Verdict
+    from untangle.settle import Settled
 
 DEFAULT_THRESHOLD = 0.7  # posterior a change needs: precision over recall (a wrong edit is worse)
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
@@ -301,7 +301,7 @@ class _Sentence:
     evidence: list[tuple[str, float]] = field(default_factory=list)  # per word: ln P(spun) / P(as written)
     spun_share: list[float] = field(default_factory=list)  # per word: weighted P(read as a spun form), last fit
     weight: float = 0.0  # P(its paragraph is spun) in the last fit
-    verdicts: dict = field(default_factory=dict)  # arc -> settle.Verdict, for arcs a context scorer re-decided
+    verdicts: dict = field(default_factory=dict)  # arc -> settle.Settled, for arcs a context scorer re-decided
 
     @property
     def paragraph(self) -> int:
@@ -726,7 +726,7 @@ RELATION_TEXT = {
 }
 
 
-def _reason(entry: Entry, probability: float, verdict: Verdict | None = None) -> str:
+def _reason(entry: Entry, probability: float, verdict: Settled | None = None) -> str:
     link = RELATION_TEXT.get(entry.relation, f"a {entry.relation} dictionary substitute for")
     reason = f"'{entry.spun}' is {link} '{entry.original}'; context favours '{entry.original}' (p={probability:.2f})"
     if verdict is not None and verdict.scorer != "trigram":

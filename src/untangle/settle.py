@@ -49,7 +49,7 @@ ANYTHING_SHARE = 0.7
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class Settled:
     """What settled an arc: the scorer's name and both models' ln P against the reading in place."""
 
     scorer: str
@@ -277,4 +277,4 @@ def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -
     for reading, (context, local) in sorted(scored.items(), key=lambda item: logits[item[0]]):
         for arc in reading:
             if _listed(arc):
-                sentence.verdicts[arc] = Verdict(name, context - written[0], local - written[1])
+                sentence.verdicts[arc] = Settled(name, context - written[0], local - written[1])
