@@ -111,8 +111,11 @@ def test_an_open_slot_that_fits_far_better_holds_a_listed_original_back() -> Non
         result = _restore(SPUN, Recording(lambda text, v: open_slot if v.replacement is None else 0.0))
         return {(c.old, c.new) for c in result.changes if c.scorer == "fake"}
 
-    better_elsewhere, nothing_better = settled(40.0), settled(-math.inf)
-    assert better_elsewhere < nothing_better
+    better_elsewhere, unanswered, worse_elsewhere = settled(40.0), settled(-math.inf), settled(-40.0)
+    assert better_elsewhere < unanswered
+    # An open slot that fits far worse than what is offered makes the listed originals likelier
+    # than when the scorer cannot say (an unlisted original then reads like the best listed one).
+    assert unanswered <= worse_elsewhere
 
 
 @pytest.mark.parametrize("text", ["Helium said astatine the meeting.", "He said at the meeting."])
