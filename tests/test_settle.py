@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from untangle.context import ContextScorer, Passage, TrigramScorer, Variant
 from untangle.engine import Options, default_engine
@@ -129,3 +131,23 @@ def test_trigram_scorer_prefers_the_original(text: str) -> None:
     assert (score < 0) == (word == "at")
     (open_slot,) = scorer.score(sentence, [Passage(0, len(sentence), (Variant(start, start + len(word), None),))])[0]
     assert open_slot == -math.inf  # a trigram cannot search its vocabulary
+
+
+SPUN_WORDS = ["Helium", "astatine", "successful", "connected", "person", "arsenic", "volition", "said", "the"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.one_of(st.sampled_from(SPUN_WORDS), st.text(max_size=6)), max_size=30),
+    st.floats(-20, 20, allow_nan=False),
+)
+def test_settling_any_text_keeps_everything_but_the_changed_words(pieces: list[str], answer: float) -> None:
+    text = SPUN + " ".join(pieces)
+    result = _restore(text, Recording(lambda current, v: answer))
+    rebuilt, position = [], 0
+    for change in result.changes:
+        assert text[change.start : change.end] == change.old
+        rebuilt.append(text[position : change.start] + change.new)
+        position = change.end
+    assert "".join(rebuilt) + text[position:] == result.text
+    assert all(0.0 <= c.confidence <= 1.0 for c in result.changes)

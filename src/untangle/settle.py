@@ -124,7 +124,7 @@ def _plan(text, sentence, best, offset, casing):  # noqa: ANN001, ANN202
     )
     if not open_positions:
         return None
-    offsets = _offsets(text, sentence, best)
+    offsets = _offsets(text, sentence, best, casing)
     groups, variants = [], []
     for group in _groups(open_positions, by_start):
         readings = _readings(group, by_start, best_at, sentence)
@@ -179,16 +179,14 @@ def _reading_text(text: str, sentence, arcs: list[Arc], casing) -> str:  # noqa:
     return "".join(pieces)
 
 
-def _offsets(text, sentence, arcs) -> dict[int, tuple[int, int]]:  # noqa: ANN001
+def _offsets(text, sentence, arcs, casing) -> dict[int, tuple[int, int]]:  # noqa: ANN001
     """Where each arc of the reading starts and ends in `_reading_text(...)` of that reading."""
     words = sentence.words
     spans, length, consumed = {}, 0, words[arcs[0].start].token.start
     for arc in arcs:
         first, last = words[arc.start].token, words[arc.end - 1].token
         length += first.start - consumed
-        size = last.end - first.start if arc.payload is None else None
-        if size is None:
-            size = len(arc.payload.original)  # casing keeps the length of the original
+        size = last.end - first.start if arc.payload is None else len(casing(first, arc.payload.original))
         spans[arc.start] = (length, length + size)
         length += size
         consumed = last.end
