@@ -148,3 +148,20 @@ def test_a_restorer_asked_for_the_neural_tier_stays_small_to_pickle() -> None:
     import pickle
 
     assert len(pickle.dumps(untangle.Restorer(neural=True))) < 250
+
+
+@needs_model
+def test_a_sentence_too_long_for_the_memory_is_left_to_the_lattice(scorer, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import untangle.neural
+
+    monkeypatch.setattr(untangle.neural, "LONGEST_SENTENCE", 8)
+    short = "He said astatine noon."
+    long = "They said astatine the end of a very long day of talks that nothing was agreed."
+    text = f"{short} {long}"
+    at_short, at_long = short.index("astatine"), len(short) + 1 + long.index("astatine")
+    passages = [
+        Passage(0, len(short), (Variant(at_short, at_short + 8, "at"),)),
+        Passage(len(short) + 1, len(text), (Variant(at_long, at_long + 8, "at"),)),
+    ]
+    (first,), (second,) = scorer.score(text, passages)
+    assert first > 0 and second == 0.0

@@ -27,6 +27,7 @@ MODEL_BYTES = 253_113_024  # the assembled file's size; the package checks its s
 CONTEXT_TOKENS = 4096  # one memory shared by all sequences (kv_unified)
 KEEP_TOKENS = CONTEXT_TOKENS - 1024  # sequence 0 at most; the rest of the memory holds forked variants
 RESTART_TOKENS = 384  # the text before that is read again when sequence 0 starts over
+LONGEST_SENTENCE = KEEP_TOKENS - RESTART_TOKENS - 1  # tokens; a longer "sentence" is not scored
 SEQUENCES = 64  # sequence 0 is the text as read; the others hold variants decoded together
 BATCH_TOKENS = 512
 # Logits per decode at most: llama.cpp keeps a float per vocabulary entry for each (1 MB), and its
@@ -251,6 +252,11 @@ class _Pass:
             sentence_start = passage.start - head
             sentence = text[sentence_start : passage.end]
             base = self.gemma.tokenize(sentence)
+            if len(base) > LONGEST_SENTENCE:  # no room to read it: the lattice's decision stands
+                plans.append([None] * len(passage.variants))
+                consumed = passage.start
+                continue
+            gap_tokens = gap_tokens[-RESTART_TOKENS:]  # of a long stretch between sentences, what is near
             if len(self.tokens) + len(gap_tokens) + len(base) > KEEP_TOKENS:
                 self.flush()
                 self.restart()
@@ -262,7 +268,7 @@ class _Pass:
             if len(self.tokens) - self.decoded >= BATCH_TOKENS:
                 self.flush()
         self.flush()
-        return [[self.score(plan) for plan in variants] for variants in plans]
+        return [[0.0 if plan is None else self.score(plan) for plan in variants] for variants in plans]
 
     def plan(self, number: int, start: int, base: list[int], sentence: str, offset: int, passage: Passage) -> list:
         """Ask for what each variant's score needs; returns how to add it up later."""
