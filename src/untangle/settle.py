@@ -81,10 +81,11 @@ def settle(
         gap = text[consumed : words[0].token.start]
         pieces.append(gap)
         length += len(gap)
-        best = _best_arcs(sentence)
+        by_start = _by_start(sentence)
+        best = _best_arcs(sentence, by_start)
         reading = _reading_text(text, sentence, best, casing)
         if spun_paragraph.get(sentence.paragraph, 0.0) >= MIN_PARAGRAPH_SPUN:
-            planned = _plan(text, sentence, best, length, casing)
+            planned = _plan(text, sentence, by_start, best, length, casing)
             if planned is not None:
                 passages.append(Passage(length, length + len(reading), planned[1]))
                 jobs.append((sentence, planned[0]))
@@ -113,9 +114,8 @@ def settle(
             _decide_group(sentence, group, by_start, scored, scorer.name, anything)
 
 
-def _plan(text, sentence, best, offset, casing):  # noqa: ANN001, ANN202
+def _plan(text, sentence, by_start, best, offset, casing):  # noqa: ANN001, ANN202
     """The open groups of a sentence and the variants that score them, or None if nothing is open."""
-    by_start = _by_start(sentence)
     best_at = {arc.start: arc for arc in best}
     open_positions = sorted(
         position
@@ -148,20 +148,20 @@ def _by_start(sentence) -> dict[int, list[tuple[Arc, float]]]:  # noqa: ANN001
     return arcs
 
 
-def _best_arcs(sentence) -> list[Arc]:  # noqa: ANN001
+def _best_arcs(sentence, by_start) -> list[Arc]:  # noqa: ANN001
     """The likeliest reading, left to right, an unlisted original read as the word written."""
-    by_start = _by_start(sentence)
     arcs, position = [], 0
     while position < len(sentence.words):
-        options = [(a, p) for a, p in by_start.get(position, []) if _listed_or_kept(a)]
+        options = [(a, p) for a, p in by_start.get(position, []) if not _unlisted(a)]
         arc = options[0][0] if options else Arc(position, position + 1, (sentence.words[position].lower,), 0.0)
         arcs.append(arc)
         position = arc.end
     return arcs
 
 
-def _listed_or_kept(arc: Arc) -> bool:
-    return arc.payload is None or not isinstance(arc.payload, str)
+def _unlisted(arc: Arc) -> bool:
+    """The lattice's "spun from an original no table lists" (its payload is the engine's marker string)."""
+    return isinstance(arc.payload, str)
 
 
 def _reading_text(text: str, sentence, arcs: list[Arc], casing) -> str:  # noqa: ANN001
@@ -194,7 +194,7 @@ def _offsets(text, sentence, arcs, casing) -> dict[int, tuple[int, int]]:  # noq
 
 
 def _listed(arc: Arc) -> bool:
-    return arc.payload is not None and not isinstance(arc.payload, str)
+    return arc.payload is not None and not _unlisted(arc)
 
 
 def _groups(open_positions: list[int], by_start) -> list[tuple[int, int]]:  # noqa: ANN001
@@ -234,7 +234,7 @@ def _readings(group, by_start, best_at, sentence) -> list[tuple[Arc, ...]]:  # n
             extend(arc.end, (*chosen, arc))
 
     extend(start, ())
-    posterior = {a: p for options in by_start.values() for a, p in options}
+    posterior = sentence.posteriors
     found.sort(key=lambda r: -sum(math.log(max(posterior.get(a, 1.0), 1e-12)) for a in r))
     return found[:MAX_READINGS]
 
@@ -242,7 +242,7 @@ def _readings(group, by_start, best_at, sentence) -> list[tuple[Arc, ...]]:  # n
 def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -> None:  # noqa: ANN001
     """Posteriors of the group's arcs from its scored readings, unlisted originals included."""
     unknown_at = {
-        position: next((a for a, _ in options if isinstance(a.payload, str)), None)
+        position: next((a for a, _ in options if _unlisted(a)), None)
         for position, options in by_start.items()
         if group[0] <= position < group[1]
     }
