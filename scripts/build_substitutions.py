@@ -137,15 +137,16 @@ def relatives(wordnet: WordNet, lemma: str) -> dict[str, tuple[str, float]]:
     return weights
 
 
-def spinner_choice(wordnet: WordNet, lemma: str) -> list[tuple[str, str]]:
+def spinner_choice(wordnet: WordNet, lemma: str, order: tuple[str, ...] = CHOICE_ORDER) -> list[tuple[str, str]]:
     """The relatives a spinner offers for `lemma` from its first usable synset, in its order.
 
     Synsets are taken adjectives first, then nouns, verbs and adverbs (WordNet sense order
     within each); the first synset with another plain lemma offers those lemmas, one whose
-    lemmas are all the word itself or phrases offers its similar-to heads and hypernyms.
+    lemmas are all the word itself or phrases offers its similar-to heads and hypernyms. Other
+    spinners take the parts of speech in another `order` (bench/families.py: nouns first).
     """
     synsets = wordnet.synsets_of(lemma)
-    for pos in CHOICE_ORDER:
+    for pos in order:
         for synset in synsets:
             if SATELLITE.get(synset.ss_type, synset.ss_type) != pos:
                 continue

@@ -58,6 +58,7 @@ def test_json_has_one_object_per_suggestion_at_its_line_and_column(runner: CliRu
             "column",
             "confidence",
             "end",
+            "family",
             "line",
             "new",
             "old",

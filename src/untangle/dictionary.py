@@ -33,6 +33,7 @@ class Entry:
     prior: float
     spun_zipf: float = 0.0
     original_zipf: float = 0.0
+    family: str = "builtin"  # the table it comes from: builtin, or a user dictionary's file name
 
     @property
     def spun_words(self) -> tuple[str, ...]:
@@ -314,7 +315,7 @@ def load(path: str | Path) -> Dictionary:
 
 def load_entries(path: str | Path) -> list[Entry]:
     """A user dictionary's validated rows, with word frequencies filled in where a row has none
-    (the engine's spin level depends on how common the original is)."""
+    (the engine's spin level depends on how common the original is); their family is the file's name."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -322,7 +323,7 @@ def load_entries(path: str | Path) -> list[Entry]:
         raise DictionaryError(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise DictionaryError(f"{path}: not UTF-8 text") from None
-    return [_with_frequencies(entry) for entry in parse(text, str(path))]
+    return [replace(_with_frequencies(entry), family=path.name) for entry in parse(text, str(path))]
 
 
 def _with_frequencies(entry: Entry) -> Entry:

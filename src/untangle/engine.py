@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from untangle.context import ContextScorer, TrigramScorer
 from untangle.dictionary import Dictionary, Entry, builtin
+from untangle.families import BUILTIN, Cascade
 from untangle.language_model import LanguageModel, default_model
 from untangle.lattice import Arc, arc_posteriors
 from untangle.result import Change, Paragraph, Result, apply_changes
@@ -311,8 +312,11 @@ class _Sentence:
 class Engine:
     """Restores spun text; holds the dictionary and language model so they load once."""
 
-    def __init__(self, dictionary: Dictionary | None = None, model: LanguageModel | None = None) -> None:
+    def __init__(
+        self, dictionary: Dictionary | None = None, model: LanguageModel | None = None, family: str = BUILTIN
+    ) -> None:
         self.dictionary = dictionary if dictionary is not None else builtin()
+        self.family = family  # the name its changes carry (untangle.families)
         self._model = model
         self._entry_keys: dict[tuple[str, int], tuple[Entry, tuple[str, int]]] = {}  # by word class, id(entry)
 
@@ -701,6 +705,7 @@ class Engine:
                     _reason(entry, probability, verdict),
                     entry.relation,
                     verdict.scorer if verdict else "trigram",
+                    entry.family,
                 )
                 (changes if probability >= threshold else held).append(change)
         changes.sort(key=lambda c: c.start)
@@ -738,17 +743,28 @@ _DEFAULT_ENGINE: Engine | None = None
 
 
 @lru_cache(maxsize=4)
-def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -> Engine:
-    """A process-wide Engine for the built-in dictionary extended by user dictionary files
-    (their rows override built-in rows for the same pair), or for the user files alone when
-    `builtin_table` is false (a text spun by another spinner family); loaded once per setting."""
-    if not dictionaries and builtin_table:
-        return default_engine()
+def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -> Cascade:
+    """A process-wide cascade of family fits (untangle.families), loaded once per setting.
+
+    With the built-in table, the first family is the built-in table extended by the user
+    dictionaries' rows (a user row overrides the built-in row for the same pair); then each user
+    dictionary is fitted alone, with its own spin level and clean/spun decision, so a spinner the
+    user taught untangle is followed however few words it changes. Without the built-in table
+    (`builtin_table` false), each user dictionary is one family.
+    """
+    if not dictionaries:
+        return Cascade([default_engine() if builtin_table else Engine(Dictionary())])
+    from pathlib import Path
+
     from untangle.dictionary import load_entries
 
-    entries = [entry for path in dictionaries for entry in load_entries(path)]
-    table = builtin().extended(entries) if builtin_table else Dictionary(entries)
-    return Engine(table, default_engine().model)
+    files = [(Path(path).name, load_entries(path)) for path in dictionaries]  # family: the file's name
+    engines = []
+    if builtin_table:
+        everything = [entry for _, entries in files for entry in entries]
+        engines.append(Engine(builtin().extended(everything)))
+    engines += [Engine(Dictionary(entries), family=name) for name, entries in files]
+    return Cascade(engines)
 
 
 def default_engine() -> Engine:

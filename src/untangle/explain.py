@@ -7,9 +7,14 @@ probability that its paragraph is spun, and the decision `fix` takes with the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from untangle.restorer import Restorer
+
+if TYPE_CHECKING:
+    from untangle.engine import _Sentence
+    from untangle.families import Pass
 
 MIN_SHOWN = 0.05  # a word is suspicious when some listed reading has at least this probability
 
@@ -43,12 +48,14 @@ class Suspect:
     unlisted: float  # posterior of "spun from an original the dictionary does not list"
     as_written: float  # posterior that the word is what the author wrote
     decision: str
+    family: str = "builtin"  # the family whose fit considered it (untangle.families)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "line": self.line,
             "column": self.column,
             "word": self.word,
+            "family": self.family,
             "paragraph_spun": round(self.paragraph_spun, 4),
             "readings": [
                 {
@@ -73,14 +80,13 @@ class Suspect:
 
 def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] = frozenset()) -> list[Suspect]:
     """The suspicious words of `text` (or every occurrence of `words`, lower case), in order."""
-    from untangle.engine import UNKNOWN, engine_for
+    from untangle.engine import engine_for
     from untangle.policy import normalise_allowed, veto
 
     restorer = restorer or Restorer()
     options = restorer.options()
-    threshold = options.threshold
     engine = engine_for(restorer.dictionaries, restorer.builtin)
-    raw, work, spun_paragraph = engine.restore_traced(text, options)
+    raw, passes = engine.restore_traced(text, options)
     result = veto(text, raw, normalise_allowed(restorer.allow))  # decisions exactly as fix takes them
     applied = {c.start: c for c in result.changes}
     held = {}
@@ -88,47 +94,59 @@ def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] =
         held[change.start] = change  # the likeliest suggestion at each place
     line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
     suspects = []
-    for sentence in work:
-        spun = spun_paragraph.get(sentence.paragraph, 0.0)
-        by_start: dict[int, list] = {}
-        for arc, given_spun in sentence.posteriors.items():
-            by_start.setdefault(arc.start, []).append((arc, given_spun))
-        for position, arcs in sorted(by_start.items()):
-            if not sentence.candidates[position]:
-                continue
-            readings, unlisted, end = [], 0.0, position + 1
-            for arc, given_spun in arcs:
-                if arc.payload is UNKNOWN:
-                    unlisted += spun * given_spun
-                elif arc.payload is not None:
-                    entry = arc.payload
-                    verdict = sentence.verdicts.get(arc)
-                    scores = (verdict.scorer, verdict.context, verdict.trigram) if verdict else ("trigram", None, None)
-                    readings.append(Reading(entry.original, entry.relation, entry.prior, spun * given_spun, *scores))
-                    end = max(end, arc.end)
-            readings.sort(key=lambda r: -r.probability)
-            word = sentence.words[position]
-            if word.lower not in words and (not readings or readings[0].probability < MIN_SHOWN):
-                continue
-            first, last = word.token, sentence.words[end - 1].token
-            line = _line_of(line_starts, first.start)
-            as_written = max(0.0, 1.0 - unlisted - sum(r.probability for r in readings))
-            decision = _decision(first.start, applied, held, readings, spun, threshold)
-            suspects.append(
-                Suspect(
-                    first.start,
-                    last.end,
-                    line,
-                    first.start - line_starts[line - 1] + 1,
-                    text[first.start : last.end],
-                    spun,
-                    tuple(readings),
-                    unlisted,
-                    as_written,
-                    decision,
+    for one in passes:  # each family's fit read the text the families before it restored
+        for sentence in one.work:
+            for found in _sentence_suspects(sentence, one, words):
+                start, end = one.to_input(found.start), one.to_input(found.end)
+                line = _line_of(line_starts, start)
+                decision = _decision(start, applied, held, found.readings, found.paragraph_spun, options.threshold)
+                suspects.append(
+                    replace(
+                        found,
+                        start=start,
+                        end=end,
+                        line=line,
+                        column=start - line_starts[line - 1] + 1,
+                        word=text[start:end],
+                        decision=decision,
+                    )
                 )
-            )
+    suspects.sort(key=lambda s: s.start)
     return suspects
+
+
+def _sentence_suspects(sentence: _Sentence, one: Pass, words: frozenset[str]) -> list[Suspect]:
+    """One family's suspects in one sentence, with offsets into the text that family read."""
+    from untangle.engine import UNKNOWN
+
+    spun = one.spun_paragraph.get(sentence.paragraph, 0.0)
+    by_start: dict[int, list] = {}
+    for arc, given_spun in sentence.posteriors.items():
+        by_start.setdefault(arc.start, []).append((arc, given_spun))
+    found = []
+    for position, arcs in sorted(by_start.items()):
+        if not sentence.candidates[position]:
+            continue
+        readings, unlisted, end = [], 0.0, position + 1
+        for arc, given_spun in arcs:
+            if arc.payload is UNKNOWN:
+                unlisted += spun * given_spun
+            elif arc.payload is not None:
+                entry = arc.payload
+                verdict = sentence.verdicts.get(arc)
+                scores = (verdict.scorer, verdict.context, verdict.trigram) if verdict else ("trigram", None, None)
+                readings.append(Reading(entry.original, entry.relation, entry.prior, spun * given_spun, *scores))
+                end = max(end, arc.end)
+        readings.sort(key=lambda r: -r.probability)
+        word = sentence.words[position]
+        if word.lower not in words and (not readings or readings[0].probability < MIN_SHOWN):
+            continue
+        first, last = word.token, sentence.words[end - 1].token
+        as_written = max(0.0, 1.0 - unlisted - sum(r.probability for r in readings))
+        found.append(
+            Suspect(first.start, last.end, 0, 0, "", spun, tuple(readings), unlisted, as_written, "", one.family)
+        )
+    return found
 
 
 def _line_of(starts: list[int], offset: int) -> int:

@@ -17,6 +17,7 @@ class Change:
     reason: str  # one line a reader can check ("astatine is a WordNet synonym of at; ...")
     relation: str = ""  # synonym, similar, hypernym, curated, user
     scorer: str = "trigram"  # the context model that decided it: trigram, or neural (the optional extra)
+    family: str = "builtin"  # the table it came from: builtin, or the user dictionary's file name
 
     def as_dict(self) -> dict[str, object]:
         """A plain dict for JSON output."""
@@ -28,6 +29,7 @@ class Change:
             "confidence": round(self.confidence, 4),
             "relation": self.relation,
             "scorer": self.scorer,
+            "family": self.family,
             "reason": self.reason,
         }
 

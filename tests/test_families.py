@@ -1,0 +1,129 @@
+"""Spinner families: a user dictionary is fitted as its own family, so a low-rate spinner the user
+taught untangle is followed with the built-in table on; passes compose into changes of the input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from untangle import Restorer
+from untangle.cli import main
+from untangle.families import _OffsetMap, compose
+from untangle.result import Change, Result, apply_changes
+
+# Our own text. A phrase rewriter that touches only a handful of common words (about one word
+# in twelve here): nothing the built-in WordNet table knows, so alone it sees a clean text.
+CLEAN = """\
+The mayor said on Monday that the new bus line would open in the spring. She said every stop
+would have a shelter and a map, and she also promised free rides for the first week.
+
+The project was delayed twice. Engineers said the old bridge on Main Street was too weak for
+the buses, and every plan to repair it was more expensive than the last. The council also
+asked for a study of the traffic.
+
+Residents said they were glad the work was finally done. One driver said the route was long
+but that every minute saved would matter. The mayor said the city would also add a night bus.
+"""
+RULES = {"said": "mentioned", "every": "each", "also": "additionally", "was": "used to be", "asked": "requested"}
+
+
+def phrase_spin(text: str) -> str:
+    """Rewrite every occurrence of the rules' words, as a phrase rewriter does."""
+    import re
+
+    pattern = re.compile(r"\b(" + "|".join(RULES) + r")\b")
+    return pattern.sub(lambda m: RULES[m.group(1)], text)
+
+
+@pytest.fixture()
+def rules_file(tmp_path: Path) -> Path:
+    lines = ["spun\toriginal\trelation\tprior"] + [f"{s}\t{o}\tlearned\t0.9" for o, s in RULES.items()]
+    path = tmp_path / "rewriter.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_low_rate_family_is_followed_with_the_builtin_table_on(rules_file: Path) -> None:
+    spun = phrase_spin(CLEAN)
+    assert Restorer().restore(spun).changes == ()  # the built-in table alone sees nothing
+    result = Restorer(dictionaries=(str(rules_file),)).restore(spun)
+    assert result.spun_probability > 0.9
+    restored = sum(1 for c in result.changes if c.new == {v: k for k, v in RULES.items()}.get(c.old.lower()))
+    swaps = sum(spun.count(form) for form in RULES.values())
+    assert restored >= 0.8 * swaps and restored == len(result.changes)
+    assert {c.family for c in result.changes} == {"rewriter.tsv"}
+    assert Restorer(dictionaries=(str(rules_file),)).fix(CLEAN) == CLEAN  # clean text stays clean
+
+
+def test_check_flags_and_diff_names_the_family(rules_file: Path, tmp_path: Path) -> None:
+    (tmp_path / "spun.txt").write_text(phrase_spin(CLEAN), encoding="utf-8")
+    (tmp_path / "clean.txt").write_text(CLEAN, encoding="utf-8")
+    runner = CliRunner()
+    flagged = runner.invoke(main, ["check", "--dictionary", str(rules_file), str(tmp_path / "spun.txt")])
+    assert flagged.exit_code == 1, flagged.output
+    clean = runner.invoke(main, ["check", "--dictionary", str(rules_file), str(tmp_path / "clean.txt")])
+    assert clean.exit_code == 0, clean.output
+    diff = runner.invoke(
+        main, ["diff", "--format", "json", "--dictionary", str(rules_file), str(tmp_path / "spun.txt")]
+    )
+    records = [json.loads(line) for line in diff.stdout.splitlines()]
+    applied = [r for r in records if r["applied"]]
+    assert applied and all(r["family"] == "rewriter.tsv" for r in applied)
+
+
+def _change(start: int, end: int, source: str, new: str, confidence: float = 0.9) -> Change:
+    return Change(start, end, source[start:end], new, confidence, "r")
+
+
+def test_a_word_two_families_rewrote_comes_back_as_one_change() -> None:
+    source = "I secondhand to beryllium late."
+    # The WordNet pass undoes "secondhand to beryllium" -> "used to be"; the phrase pass "used to be" -> "was".
+    earlier = Result(apply_changes(source, [_change(2, 12, source, "used"), _change(16, 25, source, "be")]), ())
+    earlier = Result(earlier.text, (_change(2, 12, source, "used", 0.9), _change(16, 25, source, "be", 0.8)))
+    middle = earlier.text
+    assert middle == "I used to be late."
+    later = Result("I was late.", (_change(2, 12, middle, "was", 0.95),))
+    both = compose(source, earlier, later, _OffsetMap(earlier.changes))
+    assert both.text == "I was late."
+    assert [(c.old, c.new) for c in both.changes] == [("secondhand to beryllium", "was")]
+    assert both.changes[0].confidence == pytest.approx(0.9 * 0.8 * 0.95)
+
+
+@st.composite
+def two_passes(draw: st.DrawFn) -> tuple[str, list[Change], list[Change]]:
+    words = draw(st.lists(st.sampled_from(["ab", "c", "de", "fgh"]), min_size=1, max_size=12))
+    source = " ".join(words)
+
+    def changes_of(text: str) -> list[Change]:
+        spans, position = [], 0
+        for word in text.split(" "):
+            spans.append((position, position + len(word)))
+            position += len(word) + 1
+        picked = draw(st.lists(st.booleans(), min_size=len(spans), max_size=len(spans)))
+        news = draw(st.lists(st.sampled_from(["x", "yy z", "w"]), min_size=len(spans), max_size=len(spans)))
+        return [_change(a, b, text, new) for (a, b), on, new in zip(spans, picked, news, strict=True) if on]
+
+    earlier = changes_of(source)
+    later = changes_of(apply_changes(source, earlier))
+    return source, earlier, later
+
+
+@given(two_passes())
+def test_composed_changes_rebuild_the_last_pass_from_the_input(case: tuple[str, list[Change], list[Change]]) -> None:
+    source, earlier_changes, later_changes = case
+    middle = apply_changes(source, earlier_changes)
+    final = apply_changes(middle, later_changes)
+    earlier = Result(middle, tuple(earlier_changes))
+    both = compose(source, earlier, Result(final, tuple(later_changes)), _OffsetMap(earlier_changes))
+    assert apply_changes(source, both.changes) == final == both.text
+    for change in both.changes:
+        assert source[change.start : change.end] == change.old
+    starts = [c.start for c in both.changes]
+    assert all(a.end <= b.start for a, b in zip(both.changes, both.changes[1:], strict=False)) and starts == sorted(
+        starts
+    )
