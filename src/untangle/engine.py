@@ -746,11 +746,12 @@ _DEFAULT_ENGINE: Engine | None = None
 def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -> Cascade:
     """A process-wide cascade of family fits (untangle.families), loaded once per setting.
 
-    With the built-in table, the first family is the built-in table extended by the user
-    dictionaries' rows (a user row overrides the built-in row for the same pair); then each user
-    dictionary is fitted alone, with its own spin level and clean/spun decision, so a spinner the
-    user taught untangle is followed however few words it changes. Without the built-in table
-    (`builtin_table` false), each user dictionary is one family.
+    With the built-in table, the first family is the built-in table, where a user row for a pair
+    it lists overrides that row; then each user dictionary is fitted alone, with its own spin
+    level and clean/spun decision, so a spinner the user taught untangle is followed however few
+    words it changes. (Its new rows stay out of the first fit: a word that fit restored here and
+    there would read, to the user family's fit, as an original its spinner leaves alone.) Without
+    the built-in table (`builtin_table` false), each user dictionary is one family.
     """
     if not dictionaries:
         return Cascade([default_engine() if builtin_table else Engine(Dictionary())])
@@ -761,10 +762,18 @@ def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -
     files = [(Path(path).name, load_entries(path)) for path in dictionaries]  # family: the file's name
     engines = []
     if builtin_table:
-        everything = [entry for _, entries in files for entry in entries]
-        engines.append(Engine(builtin().extended(everything)))
+        table = builtin()
+        overrides = [entry for _, entries in files for entry in entries if entry.spun in table and _lists(table, entry)]
+        engines.append(Engine(table.extended(overrides)) if overrides else default_engine())
     engines += [Engine(Dictionary(entries), family=name) for name, entries in files]
     return Cascade(engines)
+
+
+def _lists(table: Dictionary, entry: Entry) -> bool:
+    """Whether `table` has a row for entry's (spun, original) pair."""
+    return any(
+        row.original == entry.original for row in table.starting_with(entry.spun_words[0]) if row.spun == entry.spun
+    )
 
 
 def default_engine() -> Engine:
