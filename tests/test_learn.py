@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from untangle import Restorer
 from untangle.cli import main
 from untangle.dictionary import load_entries
-from untangle.learn import propose_from_corpus, substitutions
+from untangle.learn import learn_from_pairs, propose_from_corpus, substitutions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from phrase_spinner import score, spin  # noqa: E402 - a helper module next to the tests
@@ -109,3 +109,11 @@ def test_spun_text_alone_gives_proposals_best_first(spun_article: str) -> None:
     assert {("astatine", "at"), ("helium", "he")} <= top
     assert ("stated", "said") in {(p.spun, p.original) for p in proposals}
     assert [p.score for p in proposals] == sorted((p.score for p in proposals), reverse=True)
+
+
+def test_a_rewritten_auxiliary_is_learned_without_inflections_of_it() -> None:
+    original = "The roads were closed. Drivers were angry. The bridges were old and the ferries were slow."
+    spun = original.replace("were", "had been")
+    rows = {(e.spun, e.original): e for e in learn_from_pairs([(spun, original)])}
+    assert ("had been", "were") in rows
+    assert not any(e.relation == "learned-inflection" for e in rows.values())  # no "has been" <- "is"

@@ -252,8 +252,14 @@ def learn_from_pairs(pairs: Iterable[tuple[str, str]], inflect: bool = True) -> 
     return sorted(learned.values(), key=lambda e: (-e.count, e.relation, e.spun, e.original))
 
 
+# Auxiliaries inflect by person and number, not by what the spinner did: "had been" <- "were"
+# says nothing about "has been" <- "is" or "have been" <- "be", which clean text is full of.
+AUXILIARIES = frozenset(["be", "have", "do"])
+
+
 def _inflections(spun: str, original: str) -> list[tuple[str, str]]:
-    """Other inflections of a learned pair: both heads (first words) inflected the same way."""
+    """Other inflections of a learned pair: both heads (first words) inflected the same way,
+    unless either head is an auxiliary."""
     try:
         from lemminflect import getAllInflections, getAllLemmas
     except ImportError:  # pragma: no cover - lemminflect is a dependency
@@ -264,6 +270,8 @@ def _inflections(spun: str, original: str) -> list[tuple[str, str]]:
     for pos, original_lemmas in getAllLemmas(original_head).items():
         spun_lemmas = getAllLemmas(spun_head).get(pos)
         if not spun_lemmas or pos not in ("VERB", "NOUN", "ADJ"):
+            continue
+        if original_lemmas[0] in AUXILIARIES or spun_lemmas[0] in AUXILIARIES:
             continue
         original_forms = getAllInflections(original_lemmas[0], upos=pos)
         spun_forms = getAllInflections(spun_lemmas[0], upos=pos)
