@@ -108,6 +108,10 @@ class Options:
     # A wider context scorer (untangle.neural.NeuralScorer) that settles what the trigram fit
     # leaves open; None decides with the trigram lattice alone.
     context: ContextScorer | None = None
+    # Spans of the text (start, end) that an earlier family of the cascade restored
+    # (untangle.families): they are that family's swaps, so they are neither candidates here nor
+    # evidence of what this family's spinner leaves alone.
+    settled: tuple[tuple[int, int], ...] = ()
 
 
 def zipf_bin(zipf: float) -> int:
@@ -303,6 +307,7 @@ class _Sentence:
     spun_share: list[float] = field(default_factory=list)  # per word: weighted P(read as a spun form), last fit
     weight: float = 0.0  # P(its paragraph is spun) in the last fit
     verdicts: dict = field(default_factory=dict)  # arc -> settle.Settled, for arcs a context scorer re-decided
+    settled: set[int] = field(default_factory=set)  # positions an earlier family restored (Options.settled)
 
     @property
     def paragraph(self) -> int:
@@ -354,7 +359,7 @@ class Engine:
         return result, work, spun_paragraph
 
     def _restore(self, text: str, options: Options) -> tuple[Result, list[_Sentence], dict[int, float]]:
-        tokens, work, spun_paragraph, document_spun = self._fit(text)
+        tokens, work, spun_paragraph, document_spun = self._fit(text, options.settled)
         if options.context is not None:
             from untangle.settle import settle
 
@@ -372,10 +377,14 @@ class Engine:
         )
         return result, work, spun_paragraph
 
-    def _fit(self, text: str) -> tuple[list[Token], list[_Sentence], dict[int, float], float]:
+    def _fit(
+        self, text: str, settled: tuple[tuple[int, int], ...] = ()
+    ) -> tuple[list[Token], list[_Sentence], dict[int, float], float]:
         """Tokenize, then fit the document's parameters by EM and decode every sentence."""
         tokens = tokenize(text)
         work = [_Sentence(words, self._candidates(words)) for words in sentences(tokens)]
+        if settled:
+            _leave_out(work, settled)
         for sentence in work:
             sentence.written_score = self._best_window((), [w.lower for w in sentence.words], [["</s>"]])
         levels, table = _SpinLevels(), _SubstitutionTable()
@@ -471,7 +480,10 @@ class Engine:
         """
         if sentence.options is None:
             sentence.options = self._preselect(sentence)
-            sentence.keys = [self._written_key(word) for word in sentence.words]
+            sentence.keys = [
+                None if position in sentence.settled else self._written_key(word)
+                for position, word in enumerate(sentence.words)
+            ]
         previous = {(arc.start, id(arc.payload)): p for arc, p in sentence.posteriors.items() if arc.payload}
         arcs_from: list[list[Arc]] = []
         gains: dict[int, float] = {}
@@ -711,6 +723,20 @@ class Engine:
         changes.sort(key=lambda c: c.start)
         held.sort(key=lambda c: c.start)
         return changes, held
+
+
+def _leave_out(work: list[_Sentence], settled: tuple[tuple[int, int], ...]) -> None:
+    """Words inside `settled` spans get no candidates and say nothing about the spin level."""
+    from bisect import bisect_right
+
+    spans = sorted(settled)
+    starts = [start for start, _ in spans]
+    for sentence in work:
+        for position, word in enumerate(sentence.words):
+            index = bisect_right(starts, word.token.start) - 1
+            if index >= 0 and word.token.start < spans[index][1]:
+                sentence.settled.add(position)
+                sentence.candidates[position] = []
 
 
 def _with_case_of(token: Token, original: str) -> str:

@@ -61,11 +61,12 @@ class Cascade:
         passes: list[Pass] = []
         current = text
         for engine in self.engines:
-            if trace:
-                result, work, spun_paragraph = engine.restore_traced(current, options)
-            else:
-                result, work, spun_paragraph = engine.restore(current, options), [], {}
             to_input = _OffsetMap(composed.changes if composed else ())
+            settled = replace(options, settled=tuple(to_input.spans))  # earlier families' swaps
+            if trace:
+                result, work, spun_paragraph = engine.restore_traced(current, settled)
+            else:
+                result, work, spun_paragraph = engine.restore(current, settled), [], {}
             if trace:
                 passes.append(Pass(engine.family, current, result, work, spun_paragraph, to_input))
             composed = result if composed is None else compose(text, composed, result, to_input)
