@@ -165,3 +165,13 @@ def test_a_sentence_too_long_for_the_memory_is_left_to_the_lattice(scorer, monke
     ]
     (first,), (second,) = scorer.score(text, passages)
     assert first > 0 and second == 0.0
+
+
+@needs_model
+def test_a_reading_that_extends_the_texts_last_word_is_scored(scorer) -> None:  # noqa: ANN001
+    # "right" -> "rightfield" shares the word's first token: the reading differs only after the
+    # text's last token, which must then be read too (it once raised KeyError, a traceback).
+    text = "One of these days I will be right"
+    start = text.index("right")
+    scores = scorer.score(text, [Passage(0, len(text), (Variant(start, len(text), "rightfield"),))])
+    assert len(scores) == 1 and math.isfinite(scores[0][0]) and scores[0][0] < 0

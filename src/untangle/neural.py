@@ -268,7 +268,7 @@ class _Pass:
             consumed = passage.end
             if len(self.tokens) - self.decoded >= BATCH_TOKENS:
                 self.flush()
-        self.flush()
+        self.flush(last=True)
         return [[0.0 if plan is None else self.score(plan) for plan in variants] for variants in plans]
 
     def plan(self, number: int, start: int, base: list[int], sentence: str, offset: int, passage: Passage) -> list:
@@ -322,10 +322,12 @@ class _Pass:
         own = self.answers[("first", key)] + self.answers.get(("rest", key), 0.0) if has_window else 0.0
         return own - sum(self.answers[k] for k in base_keys)
 
-    def flush(self) -> None:
-        """Decode what sequence 0 lacks (all but its last token), then the forked variants."""
+    def flush(self, last: bool = False) -> None:
+        """Decode what sequence 0 lacks (all but its last token, which the next text may follow,
+        unless `last`: a reading that extends the text's final word asks about what follows it),
+        then the forked variants."""
         gemma = self.gemma
-        end = len(self.tokens) - 1
+        end = len(self.tokens) if last else len(self.tokens) - 1
         offset = self.decoded
         while offset < end:
             chunk = self._chunk(offset, end)
