@@ -375,6 +375,18 @@ def parse_originals(text: str, source: str) -> tuple[dict[str, float], set[str]]
     return originals, inflected
 
 
+PHRASES = "phrases"  # the family name of the built-in phrase-rewriter table
+
+
+@lru_cache(maxsize=1)
+def builtin_phrases() -> Dictionary:
+    """The built-in phrase-rewriter family (data/phrases.tsv): a few dozen rows, parsed on load
+    (their word frequencies are in the file, so wordfreq is not loaded for them)."""
+    path = data_path("phrases.tsv")
+    entries = parse(path.read_text(encoding="utf-8"), str(path))
+    return Dictionary(replace(entry, family=PHRASES) for entry in entries)
+
+
 @lru_cache(maxsize=1)
 def builtin() -> Dictionary:
     """The dictionary shipped with untangle, loaded once per process."""

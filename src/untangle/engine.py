@@ -109,8 +109,8 @@ class Options:
     # leaves open; None decides with the trigram lattice alone.
     context: ContextScorer | None = None
     # Spans of the text (start, end) that an earlier family of the cascade restored
-    # (untangle.families): they are that family's swaps, so they are neither candidates here nor
-    # evidence of what this family's spinner leaves alone.
+    # (untangle.families): they are that family's swaps, not evidence of what this family's
+    # spinner leaves alone.
     settled: tuple[tuple[int, int], ...] = ()
 
 
@@ -383,6 +383,8 @@ class Engine:
         """Tokenize, then fit the document's parameters by EM and decode every sentence."""
         tokens = tokenize(text)
         work = [_Sentence(words, self._candidates(words)) for words in sentences(tokens)]
+        if not any(found for sentence in work for found in sentence.candidates):
+            return tokens, work, {}, 0.0  # nothing this table could have written: clean, at no cost
         if settled:
             _leave_out(work, settled)
         for sentence in work:
@@ -726,7 +728,9 @@ class Engine:
 
 
 def _leave_out(work: list[_Sentence], settled: tuple[tuple[int, int], ...]) -> None:
-    """Words inside `settled` spans get no candidates and say nothing about the spin level."""
+    """Words inside `settled` spans say nothing about the spin level (they may still be restored
+    further: "utilized to beryllium" read as "used to be" by the WordNet family is a phrase
+    rewriter's "was")."""
     from bisect import bisect_right
 
     spans = sorted(settled)
@@ -736,7 +740,6 @@ def _leave_out(work: list[_Sentence], settled: tuple[tuple[int, int], ...]) -> N
             index = bisect_right(starts, word.token.start) - 1
             if index >= 0 and word.token.start < spans[index][1]:
                 sentence.settled.add(position)
-                sentence.candidates[position] = []
 
 
 def _with_case_of(token: Token, original: str) -> str:
@@ -772,15 +775,16 @@ _DEFAULT_ENGINE: Engine | None = None
 def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -> Cascade:
     """A process-wide cascade of family fits (untangle.families), loaded once per setting.
 
-    With the built-in table, the first family is the built-in table, where a user row for a pair
-    it lists overrides that row; then each user dictionary is fitted alone, with its own spin
+    With the built-in table, the first family is the built-in WordNet table, where a user row for
+    a pair it lists overrides that row, and the second the built-in phrase-rewriter table
+    (data/phrases.tsv); then each user dictionary is fitted alone, with its own spin
     level and clean/spun decision, so a spinner the user taught untangle is followed however few
     words it changes. (Its new rows stay out of the first fit: a word that fit restored here and
     there would read, to the user family's fit, as an original its spinner leaves alone.) Without
     the built-in table (`builtin_table` false), each user dictionary is one family.
     """
     if not dictionaries:
-        return Cascade([default_engine() if builtin_table else Engine(Dictionary())])
+        return Cascade([default_engine(), phrase_engine()] if builtin_table else [Engine(Dictionary())])
     from pathlib import Path
 
     from untangle.dictionary import load_entries
@@ -790,7 +794,7 @@ def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -
     if builtin_table:
         table = builtin()
         overrides = [entry for _, entries in files for entry in entries if entry.spun in table and _lists(table, entry)]
-        engines.append(Engine(table.extended(overrides)) if overrides else default_engine())
+        engines += [Engine(table.extended(overrides)) if overrides else default_engine(), phrase_engine()]
     engines += [Engine(Dictionary(entries), family=name) for name, entries in files]
     return Cascade(engines)
 
@@ -800,6 +804,14 @@ def _lists(table: Dictionary, entry: Entry) -> bool:
     return any(
         row.original == entry.original for row in table.starting_with(entry.spun_words[0]) if row.spun == entry.spun
     )
+
+
+@lru_cache(maxsize=1)
+def phrase_engine() -> Engine:
+    """A process-wide Engine for the built-in phrase-rewriter family."""
+    from untangle.dictionary import PHRASES, builtin_phrases
+
+    return Engine(builtin_phrases(), family=PHRASES)
 
 
 def default_engine() -> Engine:
