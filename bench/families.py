@@ -8,6 +8,9 @@ Each family is a function clean text -> spun text, deterministic for a seed:
              adverbs), or a random early sense for some types, and it also replaces capitalised
              words and words with punctuation attached (case kept: "May" -> "Whitethorn")
   double     the phrase rewriter, then wordnet2 over its output
+  papermill  a paper mill's paraphraser on scientific prose (bench/corpus/science): every fixed
+             technical term rewritten word by word with WordNet relatives ("tortured phrases":
+             "random forest" -> "random woodland"), other words as wordnet2 does at half its rate
 The tables below are ours, written for this harness; none is untangle's dictionary, and the
 harness learns the phrase table only from one spun/clean pair (as a user would), never from here.
 """
@@ -187,6 +190,69 @@ class PickRuleSpinner:
         return WORD.sub(rewrite, text)
 
 
+# Technical terms a paper mill's paraphraser rewrites word by word; what each becomes is
+# WordNet's, picked as wordnet2 picks (PickRuleSpinner._pick), not a list of reported phrases.
+TERMS = (
+    "artificial intelligence",
+    "machine learning",
+    "deep learning",
+    "neural network",
+    "random forest",
+    "big data",
+    "cloud computing",
+    "mean square error",
+    "signal to noise ratio",
+    "surface area",
+    "speech recognition",
+    "error rate",
+    "linear model",
+    "sensor networks",
+    "satellite images",
+)
+_TERM = re.compile(r"\b(" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in TERMS) + r")\b", re.IGNORECASE)
+
+
+class PaperMill(PickRuleSpinner):
+    """Tortured phrases for technical terms, and ordinary words spun at half wordnet2's rate."""
+
+    def tortured(self, term: str) -> str:
+        words = []
+        for word in term.split():
+            if word in NEVER:
+                words.append(word)
+                continue
+            picked = self._pick_first(word)
+            words.append(picked or word)
+        return " ".join(words)
+
+    def _pick_first(self, word: str) -> str | None:
+        for lemma, tag in lemmas_of(word).items():
+            for relative, _ in spinner_choice(wordnet(), lemma, NOUNS_FIRST):
+                spun = inflect(relative, tag) if tag else relative
+                if spun and spun != word and is_plain_word(spun):
+                    return spun
+        return None
+
+    def replacement(self, word: str) -> str | None:
+        if word not in self.table and self.rng.random() < 0.5:
+            self.table[word] = None  # half the types a general spinner would take are left alone
+        return super().replacement(word)
+
+    def spin(self, text: str) -> str:
+        pieces, position = [], 0
+        for match in _TERM.finditer(text):
+            pieces.append(super().spin(text[position : match.start()]))
+            pieces.append(_cased(match.group(0), self.tortured(" ".join(match.group(0).lower().split()))))
+            position = match.end()
+        pieces.append(super().spin(text[position:]))
+        return "".join(pieces)
+
+
+def papermill(text: str, seed: int = 0) -> str:
+    """A paper mill's paraphraser: tortured technical terms, other words lightly spun."""
+    return PaperMill(seed).spin(text)
+
+
 def wordnet2(text: str, seed: int = 0) -> str:
     """The second WordNet family: its own pick rule, capitals and attached words included."""
     return PickRuleSpinner(seed).spin(text)
@@ -197,7 +263,7 @@ def double(text: str, seed: int = 0) -> str:
     return wordnet2(phrase(text), seed)
 
 
-FAMILIES = {"phrase": phrase, "wordnet2": wordnet2, "double": double}
+FAMILIES = {"phrase": phrase, "wordnet2": wordnet2, "double": double, "papermill": papermill}
 
 
 def main() -> int:

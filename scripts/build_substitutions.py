@@ -88,6 +88,40 @@ def is_plain_word(word: str) -> bool:
     return word.replace("-", "").isalpha() and word.islower() and " " not in word
 
 
+# British and American spellings of one word (colour/color, centimetres/centimeters,
+# organise/organize): WordNet lists them as co-lemmas, but restoring one to the other repairs
+# nothing and changes an author's spelling, so no row pairs them.
+_SPELLINGS = (
+    ("our", "or"),
+    ("re", "er"),
+    ("res", "ers"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ising", "izing"),
+    ("isation", "ization"),
+    ("yse", "yze"),
+    ("ogue", "og"),
+    ("ll", "l"),
+    ("ae", "e"),
+    ("oe", "e"),
+)
+
+
+def is_spelling_variant(one: str, other: str) -> bool:
+    """Whether two words are the same word spelt the British and the American way."""
+    if min(len(one), len(other)) < 5:
+        return False
+    for british, american in _SPELLINGS:
+        for a, b in ((one, other), (other, one)):
+            if british in a and any(a[:i] + american + a[i + len(british) :] == b for i in _positions(a, british)):
+                return True
+    return False
+
+
+def _positions(word: str, part: str) -> list[int]:
+    return [i for i in range(len(word)) if word.startswith(part, i)]
+
+
 def lemmas_of(word: str) -> dict[str, str]:
     """Map each lemma of `word` to the Penn tag that turns the lemma back into `word`."""
     found = {word: ""}
@@ -245,7 +279,7 @@ def generated_rows(wordnet: WordNet) -> dict[tuple[str, str], tuple[str, float]]
                 found[spun] = (relation, weight)
         found = with_choice(found, choice_priors(wordnet, original))
         for spun, (relation, prior) in found.items():
-            if prior >= MIN_PRIOR:
+            if prior >= MIN_PRIOR and not is_spelling_variant(spun, original):
                 rows[(spun, original)] = (relation, prior)
     return rows
 

@@ -125,3 +125,18 @@ def test_a_user_row_makes_its_original_a_headword() -> None:
     assert not dictionary.is_headword("argued")
     dictionary.add([Entry("reasoned", "argued", "user", 0.5)])
     assert dictionary.is_headword("argued")
+
+
+def test_no_row_respells_a_word_the_british_or_the_american_way() -> None:
+    # WordNet lists colour/color as co-lemmas; restoring one to the other repairs nothing and
+    # changes the author's spelling (a harmful edit in a British text).
+    table = builtin()
+    for spun, other in [
+        ("colour", "color"),
+        ("centimetres", "centimeters"),
+        ("organised", "organized"),
+        ("theatre", "theater"),
+        ("color", "colour"),
+        ("analyze", "analyse"),
+    ]:
+        assert all(entry.original != other for entry in table.starting_with(spun)), (spun, other)
