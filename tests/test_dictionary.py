@@ -30,7 +30,7 @@ def test_parses_rows_with_defaults_for_missing_evidence() -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("onlyone", "expected 2 to 6 tab-separated fields"),
+        ("onlyone", "expected 2 to 7 tab-separated fields"),
         ("Helium\the", "must be lower case"),
         ("helium\thelium", "are the same"),
         ("helium\the\tsynonym\t1.5", "prior must be in (0, 1]"),

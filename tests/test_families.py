@@ -29,6 +29,16 @@ asked for a study of the traffic.
 Residents said they were glad the work was finally done. One driver said the route was long
 but that every minute saved would matter. The mayor said the city would also add a night bus.
 """
+# More of our own text, for a fit that needs a few dozen swaps.
+MORE = """\
+The school board met on Tuesday night to discuss the budget for next year. Teachers asked for
+smaller classes and a new roof for the old gym, and parents asked why the bus to the north end
+of town comes late every morning. The board agreed to look at the bus schedule first.
+
+The head of the board said the money was short because the state had cut its grant. She said the
+board would try to find savings in the cost of heating and light, and that no teacher would lose
+a job this year. A vote on the full plan will take place at the next meeting in March.
+"""
 RULES = {
     "also": "additionally",
     "asked": "requested",
@@ -146,3 +156,37 @@ def test_the_builtin_phrase_family_restores_its_rewrites_only_where_they_replace
     # A clean text may say "used to be" and "mentioned" where "was" and "said" stand too.
     clean = CLEAN + "\nThe depot used to be a market. Nobody mentioned the cost.\n"
     assert Restorer().fix(clean) == clean
+
+
+def _nouns_first_spin(text: str) -> tuple[str, int]:
+    """Spin `text` as a spinner that picks nouns first would: each word whose nouns-first pick the
+    built-in table records (for many words the adjectives-first rule the prior assumes agrees)."""
+    import re
+
+    from untangle.dictionary import data_path
+
+    words = set(re.findall(r"[a-z]+", text))
+    picks: dict[str, str] = {}
+    for line in data_path("substitutions.tsv").read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) == 7 and fields[1] in words and fields[6].isdigit() and int(fields[6]) & 0b10:
+            picks.setdefault(fields[1], fields[0])
+    picks = {o: s for o, s in picks.items() if " " not in s and o not in {"the", "a", "of", "to", "and"}}
+    spun = re.sub(r"\b[a-z]+\b", lambda m: picks.get(m.group(0), m.group(0)), text)
+    return spun, sum(text.count(f" {o} ") for o in picks)
+
+
+def test_a_spinner_that_picks_nouns_first_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:
+    import untangle.engine as engine
+
+    text = CLEAN + "\n" + MORE
+    spun, swaps = _nouns_first_spin(text)
+    assert swaps >= 15
+
+    def restored() -> int:
+        result = Restorer().restore(spun)
+        return sum(1 for c in result.changes if f" {c.new} " in text)
+
+    learning = restored()
+    monkeypatch.setattr(engine, "PICK_START", 0.0)  # no share for other rules: the prior alone
+    assert learning > restored()

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-COLUMNS = ("spun", "original", "relation", "prior", "spun_zipf", "original_zipf")
+COLUMNS = ("spun", "original", "relation", "prior", "spun_zipf", "original_zipf", "picks")
+PICK_RULES = ("adjectives first", "nouns first", "verbs first", "adverbs first")  # bits of `picks`, in order
 REQUIRED_COLUMNS = 2  # spun and original; the evidence columns have defaults
 DEFAULT_PRIOR = 0.1
 LN10 = math.log(10)
@@ -34,6 +35,7 @@ class Entry:
     spun_zipf: float = 0.0
     original_zipf: float = 0.0
     family: str = "builtin"  # the table it comes from: builtin, or a user dictionary's file name
+    picks: int = 0  # bit k: the spinner's pick rule PICK_RULES[k] chooses `spun` first for `original`
 
     @property
     def spun_words(self) -> tuple[str, ...]:
@@ -245,11 +247,12 @@ def _trusted_row(fields: list[str]) -> Entry | None:
         return None
     try:
         prior, spun_zipf, original_zipf = float(fields[3]), float(fields[4]), float(fields[5])
+        picks = int(fields[6])
     except ValueError:
         return None
-    if not 0.0 < prior <= 1.0:
+    if not 0.0 < prior <= 1.0 or not 0 <= picks < 1 << len(PICK_RULES):
         return None
-    return Entry(fields[0], fields[1], fields[2], prior, spun_zipf, original_zipf)
+    return Entry(fields[0], fields[1], fields[2], prior, spun_zipf, original_zipf, picks=picks)
 
 
 def parse_line(fields: list[str]) -> Entry:
@@ -270,9 +273,11 @@ def parse_line(fields: list[str]) -> Entry:
     prior = _number(fields, 3, "prior", DEFAULT_PRIOR)
     if not 0.0 < prior <= 1.0:
         raise ValueError(f"prior must be in (0, 1], got {prior}")
-    return Entry(
-        spun, original, relation, prior, _number(fields, 4, "spun_zipf", 0.0), _number(fields, 5, "original_zipf", 0.0)
-    )
+    picks = _number(fields, 6, "picks", 0.0)
+    if picks != int(picks) or not 0 <= picks < 1 << len(PICK_RULES):
+        raise ValueError(f"picks must be a whole number from 0 to {(1 << len(PICK_RULES)) - 1}, got {fields[6]!r}")
+    spun_zipf, original_zipf = _number(fields, 4, "spun_zipf", 0.0), _number(fields, 5, "original_zipf", 0.0)
+    return Entry(spun, original, relation, prior, spun_zipf, original_zipf, picks=int(picks))
 
 
 def _number(fields: list[str], index: int, name: str, default: float) -> float:

@@ -98,6 +98,15 @@ MAX_SPIN = 0.95  # a spin level of 1 would make every written word impossible
 # beat this to be applied, which keeps wrong originals for unlisted swaps out.
 UNKNOWN_ORIGIN_SHARE = 0.03
 UNKNOWN = "unknown-origin"
+# Pick rules other than the one the table's prior assumes (dictionary.PICK_RULES[1:]: nouns,
+# verbs or adverbs first). A spinner follows rule k for a share theta_k of the types it replaces;
+# the document fit estimates the shares by EM from its swaps, so a spinner that picks nouns first
+# ("in" -> "inch") is recognised after a few sure swaps. Each share starts small, held by a
+# pseudo-count of PICK_PSEUDO_COUNT swaps.
+PICK_RULE_COUNT = 3
+PICK_START = 0.01
+PICK_PSEUDO_COUNT = 5.0
+OTHER_RULES = 0b1110  # the bits of `Entry.picks` for those rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +206,10 @@ class _SubstitutionTable:
         spun_words: float = 0.0,
         support: dict[str, dict[str, float]] | None = None,
         written_spun: dict[tuple[str, str], list[float]] | None = None,
+        rules: tuple[float, ...] | None = None,
     ) -> None:
+        # theta_k: the share of types this spinner picks by rule k + 1
+        self.rules = rules if rules is not None else (PICK_START,) * PICK_RULE_COUNT
         self.pair_counts = pair_counts or {}
         self.original_counts = original_counts or {}
         self.kept_as_written = kept_as_written or {}
@@ -221,7 +233,7 @@ class _SubstitutionTable:
             fixed = self._fixed[id(entry)] = (
                 self.pair_counts.get((entry.original, entry.spun), 0.0),
                 self.original_counts.get(entry.original, 0.0),
-                PI_PSEUDO_COUNT * entry.prior,
+                PI_PSEUDO_COUNT * self.prior(entry),
                 math.log(self._exclusive(entry)),
             )
         pair, total, pseudo, log_exclusive = fixed
@@ -232,6 +244,21 @@ class _SubstitutionTable:
             pair = max(pair - own_share, 0.0)
             total = max(total - own_share, 0.0)
         return replaced + math.log((pair + pseudo) / (total + PI_PSEUDO_COUNT)) + log_exclusive
+
+    def prior(self, entry: Entry) -> float:
+        """The prior weight of entry.spun for entry.original, given the pick rules this spinner
+        follows: the table's prior, plus theta_k where rule k picks this form first. (The
+        substitution table normalises pi over the document's counts, so the weights need not sum to 1.)"""
+        if not entry.picks & OTHER_RULES:
+            return entry.prior
+        return entry.prior + sum(theta for k, theta in enumerate(self.rules) if entry.picks >> (k + 1) & 1)
+
+    def responsibilities(self, entry: Entry) -> list[float]:
+        """For a swap by `entry`, the posterior share of each other pick rule (the EM E-step)."""
+        if not entry.picks & OTHER_RULES:
+            return [0.0] * len(self.rules)
+        total = self.prior(entry)
+        return [theta / total if entry.picks >> (k + 1) & 1 else 0.0 for k, theta in enumerate(self.rules)]
 
     def _exclusive(self, entry: Entry) -> float:
         """A spinner maps a word type to one form: a rival form with far stronger support wins.
@@ -403,7 +430,7 @@ class Engine:
             if max(spun_paragraph.values(), default=0.0) < NEGLIGIBLE:
                 break  # the whole text is clean
             if not joint:
-                levels, table = self._maximise(work, spun_paragraph)
+                levels, table = self._maximise(work, spun_paragraph, table)
         return tokens, work, spun_paragraph, document_spun
 
     @staticmethod
@@ -634,9 +661,11 @@ class Engine:
         return document, {paragraph: _sigmoid(factor + _logit(prior)) for paragraph, factor in log_factor.items()}
 
     def _maximise(
-        self, work: list[_Sentence], spun_paragraph: dict[int, float]
+        self, work: list[_Sentence], spun_paragraph: dict[int, float], previous: _SubstitutionTable
     ) -> tuple[_SpinLevels, _SubstitutionTable]:
-        """M-step: spin levels and the document's substitution table from expected counts."""
+        """M-step: spin levels, the document's substitution table and its pick rules from expected counts."""
+        rule_counts = [0.0] * len(previous.rules)
+        swaps = 0.0
         zipf = self.dictionary.zipf
         swapped: dict[tuple[str, int], float] = defaultdict(float)
         seen: dict[tuple[str, int], float] = defaultdict(float)
@@ -669,6 +698,9 @@ class Engine:
                     entry: Entry = arc.payload  # type: ignore[assignment]
                     key = self._entry_key(word, entry)
                     pair_counts[(entry.original, entry.spun)] += weight * probability
+                    swaps += weight * probability
+                    for k, share in enumerate(previous.responsibilities(entry)):
+                        rule_counts[k] += weight * probability * share
                     clipped = min(max(probability, 1e-6), 1 - 1e-6)
                     support[entry.original][entry.spun] += weight * max(_logit(clipped), 0.0)
                     original_counts[entry.original] += weight * probability
@@ -691,7 +723,10 @@ class Engine:
                     seen[written_key] += weight * share
                     if word.word_class == BARE and position not in own_phrase:
                         kept_as_written[word.lower] += weight * share
-        table = _SubstitutionTable(pair_counts, original_counts, kept_as_written, spun_words, support, written_spun)
+        rules = tuple((count + PICK_PSEUDO_COUNT * PICK_START) / (swaps + PICK_PSEUDO_COUNT) for count in rule_counts)
+        table = _SubstitutionTable(
+            pair_counts, original_counts, kept_as_written, spun_words, support, written_spun, rules
+        )
         return _SpinLevels.estimate(swapped, seen), table
 
     def _decide(
