@@ -158,22 +158,43 @@ def test_the_builtin_phrase_family_restores_its_rewrites_only_where_they_replace
     assert Restorer().fix(clean) == clean
 
 
-def _nouns_first_spin(text: str) -> tuple[str, int]:
-    """Spin `text` as a spinner that picks nouns first would: each word whose nouns-first pick the
-    built-in table records (for many words the adjectives-first rule the prior assumes agrees)."""
+def _table_spin(text: str, rule: int, only: frozenset[str] | None = None) -> tuple[str, int]:
+    """Spin `text` with the built-in table's first picks under pick rule `rule` (a bit of
+    Entry.picks): every word that has one, or only the words in `only`."""
     import re
+    from collections import Counter
 
     from untangle.dictionary import data_path
 
-    words = set(re.findall(r"[a-z]+", text))
+    counts = Counter(re.findall(r"[a-z]+", text))
     picks: dict[str, str] = {}
     for line in data_path("substitutions.tsv").read_text(encoding="utf-8").splitlines():
         fields = line.split("\t")
-        if len(fields) == 7 and fields[1] in words and fields[6].isdigit() and int(fields[6]) & 0b10:
+        if len(fields) == 7 and fields[1] in counts and fields[6].isdigit() and int(fields[6]) & rule:
             picks.setdefault(fields[1], fields[0])
     picks = {o: s for o, s in picks.items() if " " not in s and o not in {"the", "a", "of", "to", "and"}}
+    if only is not None:
+        picks = {o: s for o, s in picks.items() if o in only}
     spun = re.sub(r"\b[a-z]+\b", lambda m: picks.get(m.group(0), m.group(0)), text)
     return spun, sum(text.count(f" {o} ") for o in picks)
+
+
+def _nouns_first_spin(text: str) -> tuple[str, int]:
+    """Spin `text` as a spinner that picks nouns first would (for many words the adjectives-first
+    rule the prior assumes agrees)."""
+    return _table_spin(text, 0b10)
+
+
+def test_a_spinner_that_rewrites_a_few_words_in_a_hundred_is_followed() -> None:
+    text = CLEAN + "\n" + MORE
+    # Three common words, rewritten everywhere as the development article's spinner does
+    # (every -> all, on -> connected, also -> besides): one word in twenty-two.
+    spun, swaps = _table_spin(text, 0b01, frozenset(["every", "on", "also"]))
+    assert swaps == 10 and swaps / len(text.split()) < 0.05
+    result = Restorer().restore(spun)
+    assert result.spun_probability > 0.5
+    assert {(c.old, c.new) for c in result.changes} <= {("all", "every"), ("connected", "on"), ("besides", "also")}
+    assert len(result.changes) >= 7
 
 
 def test_a_spinner_that_picks_nouns_first_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:

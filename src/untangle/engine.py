@@ -68,6 +68,13 @@ PRIOR_SPIN_WEIGHT = 5.0  # pseudo-count of words behind the prior level
 MIN_SPUN_LEVEL = 0.2
 MIN_SPUN_BAND = 2
 PRIOR_DOCUMENT_SPUN = 0.2  # before reading it, a document is more likely clean than spun
+# A low-rate spinner (a few words in a hundred) leaves most common words standing, which the
+# floor above reads as evidence against spinning. So a text that does not look spun at the usual
+# levels is read once more with every level and the floor scaled by LOW_RATE_SCALE; the low-rate
+# reading must beat the text as written by LOW_RATE_PENALTY nats more (the spun hypothesis is
+# split between two rates), and the better of the two readings goes on to the fit.
+LOW_RATE_SCALE = 0.2
+LOW_RATE_PENALTY = math.log(2.0) + MAX_WORD_EVIDENCE
 # A paragraph of a spun document is almost surely spun; one of a clean document rarely is
 # (a quoted spun passage). These set each paragraph's prior from its document's posterior.
 PARAGRAPH_SPUN_IF_DOCUMENT_SPUN = 0.95
@@ -157,33 +164,40 @@ def _replacement(level: float, evidence: float) -> float:
 
 
 class _SpinLevels:
-    """P(a word is spun | its paragraph is spun), per word class and frequency band."""
+    """P(a word is spun | its paragraph is spun), per word class and frequency band.
 
-    def __init__(self, levels: dict[tuple[str, int], float] | None = None) -> None:
+    `scale` multiplies the prior levels and the floor: 1 for a spinner that rewrites about a
+    quarter of all words, LOW_RATE_SCALE for one that rewrites a few in a hundred.
+    """
+
+    def __init__(self, levels: dict[tuple[str, int], float] | None = None, scale: float = 1.0) -> None:
         self.levels = levels or {}
+        self.scale = scale
 
     def at(self, key: tuple[str, int]) -> float:
         """The level for a (word class, frequency band) key."""
         level = self.levels.get(key)
         if level is None:
-            level = self.levels[key] = self._bounded(key, PRIOR_SPIN_BY_CLASS[key[0]])
+            level = self.levels[key] = self._bounded(key, PRIOR_SPIN_BY_CLASS[key[0]] * self.scale, self.scale)
         return level
 
     @staticmethod
-    def _bounded(key: tuple[str, int], level: float) -> float:
+    def _bounded(key: tuple[str, int], level: float, scale: float) -> float:
         if key[0] == BARE and key[1] >= MIN_SPUN_BAND:
-            level = max(level, MIN_SPUN_LEVEL)
+            level = max(level, MIN_SPUN_LEVEL * scale)
         return min(level, MAX_SPIN)
 
     @classmethod
-    def estimate(cls, swapped: dict[tuple[str, int], float], seen: dict[tuple[str, int], float]) -> _SpinLevels:
+    def estimate(
+        cls, swapped: dict[tuple[str, int], float], seen: dict[tuple[str, int], float], scale: float = 1.0
+    ) -> _SpinLevels:
         levels = {}
         for key, n in seen.items():
-            prior = PRIOR_SPIN_BY_CLASS[key[0]]
+            prior = PRIOR_SPIN_BY_CLASS[key[0]] * scale
             levels[key] = cls._bounded(
-                key, (swapped.get(key, 0.0) + PRIOR_SPIN_WEIGHT * prior) / (n + PRIOR_SPIN_WEIGHT)
+                key, (swapped.get(key, 0.0) + PRIOR_SPIN_WEIGHT * prior) / (n + PRIOR_SPIN_WEIGHT), scale
             )
-        return cls(levels)
+        return cls(levels, scale)
 
 
 class _SubstitutionTable:
@@ -426,12 +440,30 @@ class Engine:
                     continue  # a clean paragraph: it adds nothing to the fit and nothing in it will change
                 sentence.posteriors, sentence.log_total = self._decode(sentence, levels, table, joint)
             if not joint:  # the decision clean/spun uses the capped per-word evidence
-                document_spun, spun_paragraph = self._spun_paragraphs(work)
+                penalty = LOW_RATE_PENALTY if levels.scale != 1.0 else 0.0
+                document_spun, spun_paragraph = self._spun_paragraphs(work, penalty)
+            if iteration == 0 and document_spun < 0.5:
+                levels, document_spun, spun_paragraph = self._try_low_rate(work, table, document_spun, spun_paragraph)
             if max(spun_paragraph.values(), default=0.0) < NEGLIGIBLE:
                 break  # the whole text is clean
             if not joint:
-                levels, table = self._maximise(work, spun_paragraph, table)
+                levels, table = self._maximise(work, spun_paragraph, table, levels.scale)
         return tokens, work, spun_paragraph, document_spun
+
+    def _try_low_rate(
+        self, work: list[_Sentence], table: _SubstitutionTable, document_spun: float, spun_paragraph: dict[int, float]
+    ) -> tuple[_SpinLevels, float, dict[int, float]]:
+        """The first pass read again at a low spin rate; kept if it makes the text likelier spun."""
+        high = [(s.posteriors, s.log_total, s.evidence) for s in work]
+        low = _SpinLevels(scale=LOW_RATE_SCALE)
+        for sentence in work:
+            sentence.posteriors, sentence.log_total = self._decode(sentence, low, table, False)
+        low_document, low_paragraph = self._spun_paragraphs(work, LOW_RATE_PENALTY)
+        if low_document > document_spun:
+            return low, low_document, low_paragraph
+        for sentence, (posteriors, log_total, evidence) in zip(work, high, strict=True):
+            sentence.posteriors, sentence.log_total, sentence.evidence = posteriors, log_total, evidence
+        return _SpinLevels(), document_spun, spun_paragraph
 
     @staticmethod
     def _paragraphs(work: list[_Sentence], spun_paragraph: dict[int, float]) -> tuple[Paragraph, ...]:
@@ -645,8 +677,9 @@ class Engine:
         return total + best
 
     @staticmethod
-    def _spun_paragraphs(work: list[_Sentence]) -> tuple[float, dict[int, float]]:
-        """P(document spun) and P(paragraph spun) from Bayes factors of spun vs as written."""
+    def _spun_paragraphs(work: list[_Sentence], penalty: float = 0.0) -> tuple[float, dict[int, float]]:
+        """P(document spun) and P(paragraph spun) from Bayes factors of spun vs as written
+        (`penalty` nats against the spun reading of the whole document)."""
         by_type: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0])
         for sentence in work:
             for word, evidence in sentence.evidence:
@@ -656,12 +689,12 @@ class Engine:
         log_factor: dict[int, float] = defaultdict(float)
         for (paragraph, _), (evidence, count) in by_type.items():
             log_factor[paragraph] += min(evidence / count, MAX_WORD_EVIDENCE)
-        document = _sigmoid(sum(log_factor.values()) + _logit(PRIOR_DOCUMENT_SPUN))
+        document = _sigmoid(sum(log_factor.values()) - penalty + _logit(PRIOR_DOCUMENT_SPUN))
         prior = document * PARAGRAPH_SPUN_IF_DOCUMENT_SPUN + (1 - document) * PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN
         return document, {paragraph: _sigmoid(factor + _logit(prior)) for paragraph, factor in log_factor.items()}
 
     def _maximise(
-        self, work: list[_Sentence], spun_paragraph: dict[int, float], previous: _SubstitutionTable
+        self, work: list[_Sentence], spun_paragraph: dict[int, float], previous: _SubstitutionTable, scale: float
     ) -> tuple[_SpinLevels, _SubstitutionTable]:
         """M-step: spin levels, the document's substitution table and its pick rules from expected counts."""
         rule_counts = [0.0] * len(previous.rules)
@@ -727,7 +760,7 @@ class Engine:
         table = _SubstitutionTable(
             pair_counts, original_counts, kept_as_written, spun_words, support, written_spun, rules
         )
-        return _SpinLevels.estimate(swapped, seen), table
+        return _SpinLevels.estimate(swapped, seen, scale), table
 
     def _decide(
         self, tokens: list[Token], work: list[_Sentence], spun_paragraph: dict[int, float], threshold: float
