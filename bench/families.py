@@ -8,6 +8,8 @@ Each family is a function clean text -> spun text, deterministic for a seed:
              adverbs), or a random early sense for some types, and it also replaces capitalised
              words and words with punctuation attached (case kept: "May" -> "Whitethorn")
   double     the phrase rewriter, then wordnet2 over its output
+  lowrate    the development article's kind of WordNet spinner (bench/spinner.py) that rewrites
+             only a quarter of the word types it would: a few words in a hundred
   papermill  a paper mill's paraphraser on scientific prose (bench/corpus/science): every fixed
              technical term rewritten word by word with WordNet relatives ("tortured phrases":
              "random forest" -> "random woodland"), other words as wordnet2 does at half its rate
@@ -263,7 +265,20 @@ def double(text: str, seed: int = 0) -> str:
     return wordnet2(phrase(text), seed)
 
 
-FAMILIES = {"phrase": phrase, "wordnet2": wordnet2, "double": double, "papermill": papermill}
+def lowrate(text: str, seed: int = 0) -> str:
+    """bench/spinner.py's spinner, leaving three in four of the word types it would rewrite alone."""
+    import spinner
+
+    class LowRate(spinner.Spinner):
+        def replacement(self, word: str) -> str | None:
+            if word not in self.table and self.rng.random() > 0.25:
+                self.table[word] = None
+            return super().replacement(word)
+
+    return LowRate(seed, as_written=True).spin(text)
+
+
+FAMILIES = {"phrase": phrase, "wordnet2": wordnet2, "double": double, "papermill": papermill, "lowrate": lowrate}
 
 
 def main() -> int:
