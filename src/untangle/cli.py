@@ -63,7 +63,10 @@ _dictionary_option = click.option(
     multiple=True,
     type=click.Path(dir_okay=False),
     metavar="TSV",
-    help="A user dictionary in the built-in TSV format; its rows override built-in ones (repeatable).",
+    help=(
+        "A user dictionary in the built-in TSV format, fitted as its own spinner family after the "
+        "built-in tables; a row for a built-in pair overrides it (repeatable)."
+    ),
 )
 _encoding_option = click.option(
     "--encoding",
@@ -188,7 +191,7 @@ def _file_options(function):  # noqa: ANN001, ANN201
         click.option(
             "--no-builtin",
             is_flag=True,
-            help="Use only the --dictionary files, not the built-in WordNet table (text from another spinner).",
+            help="Use only the --dictionary files, not the built-in tables (text from another spinner).",
         ),
         _allow_option,
         _neural_option,
