@@ -74,6 +74,9 @@ PRIOR_DOCUMENT_SPUN = 0.2  # before reading it, a document is more likely clean 
 # reading must beat the text as written by LOW_RATE_PENALTY nats more (the spun hypothesis is
 # split between two rates), and the better of the two readings goes on to the fit.
 LOW_RATE_SCALE = 0.2
+# Only a text with at least this many word types that read better as spun forms (by at least one
+# nat) is read again: a low-rate spinner's evidence is such types, and a clean text rarely has two.
+LOW_RATE_MIN_ODD_TYPES = 2
 LOW_RATE_PENALTY = math.log(2.0) + MAX_WORD_EVIDENCE
 # A paragraph of a spun document is almost surely spun; one of a clean document rarely is
 # (a quoted spun passage). These set each paragraph's prior from its document's posterior.
@@ -422,8 +425,8 @@ class Engine:
         self, text: str, settled: tuple[tuple[int, int], ...] = ()
     ) -> tuple[list[Token], list[_Sentence], dict[int, float], float]:
         """Tokenize, then fit the document's parameters by EM and decode every sentence."""
-        tokens = tokenize(text)
-        work = [_Sentence(words, self._candidates(words)) for words in sentences(tokens)]
+        tokens, segmented = _segmented(text)
+        work = [_Sentence(words, self._candidates(words)) for words in segmented]
         if not any(found for sentence in work for found in sentence.candidates):
             return tokens, work, {}, 0.0  # nothing this table could have written: clean, at no cost
         if settled:
@@ -442,7 +445,7 @@ class Engine:
             if not joint:  # the decision clean/spun uses the capped per-word evidence
                 penalty = LOW_RATE_PENALTY if levels.scale != 1.0 else 0.0
                 document_spun, spun_paragraph = self._spun_paragraphs(work, penalty)
-            if iteration == 0 and document_spun < 0.5:
+            if iteration == 0 and document_spun < 0.5 and _odd_types(work) >= LOW_RATE_MIN_ODD_TYPES:
                 levels, document_spun, spun_paragraph = self._try_low_rate(work, table, document_spun, spun_paragraph)
             if max(spun_paragraph.values(), default=0.0) < NEGLIGIBLE:
                 break  # the whole text is clean
@@ -793,6 +796,29 @@ class Engine:
         changes.sort(key=lambda c: c.start)
         held.sort(key=lambda c: c.start)
         return changes, held
+
+
+_LAST_SEGMENTED: list[tuple[str, list[Token], list[list[Word]]]] = []
+
+
+def _segmented(text: str) -> tuple[list[Token], list[list[Word]]]:
+    """Tokens and sentences of `text`; the last text's are reused (each family of a cascade reads
+    the same text again when the families before it changed nothing). Tokens and words are frozen."""
+    if _LAST_SEGMENTED and _LAST_SEGMENTED[0][0] == text:
+        return _LAST_SEGMENTED[0][1], _LAST_SEGMENTED[0][2]
+    tokens = tokenize(text)
+    segmented = sentences(tokens)
+    _LAST_SEGMENTED[:] = [(text, tokens, segmented)]
+    return tokens, segmented
+
+
+def _odd_types(work: list[_Sentence]) -> int:
+    """How many word types read, on average, at least a nat likelier as spun forms than as written."""
+    by_type: dict[str, list[float]] = defaultdict(list)
+    for sentence in work:
+        for word, evidence in sentence.evidence:
+            by_type[word].append(evidence)
+    return sum(1 for values in by_type.values() if sum(values) / len(values) >= 1.0)
 
 
 def _leave_out(work: list[_Sentence], settled: tuple[tuple[int, int], ...]) -> None:
