@@ -211,3 +211,13 @@ def test_a_spinner_that_picks_nouns_first_is_recognised(monkeypatch: pytest.Monk
     learning = restored()
     monkeypatch.setattr(engine, "PICK_START", 0.0)  # no share for other rules: the prior alone
     assert learning > restored()
+
+
+def test_check_counts_the_changes_of_each_family(rules_file: Path, tmp_path: Path) -> None:
+    (tmp_path / "spun.txt").write_text(phrase_spin(CLEAN), encoding="utf-8")
+    runner = CliRunner()
+    args = ["check", "--format", "json", "--dictionary", str(rules_file), str(tmp_path / "spun.txt")]
+    record = json.loads(runner.invoke(main, args).stdout)
+    assert record["families"] == {"rewriter.tsv": record["changes"]} and record["changes"] > 0
+    text = runner.invoke(main, args[:1] + args[3:]).stdout
+    assert f"{record['changes']} changes to make: {record['changes']} rewriter.tsv" in text

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from untangle.result import Result
 
@@ -30,6 +31,7 @@ class Verdict:
     spin_level: float
     changes: int
     paragraphs: tuple[SuspiciousParagraph, ...]
+    families: dict[str, int] = field(default_factory=dict)  # changes per family (builtin, phrases, a file)
 
     @classmethod
     def of(cls, path: str, text: str, result: Result, threshold: float) -> Verdict:
@@ -51,6 +53,7 @@ class Verdict:
             result.spin_level,
             len(result.changes),
             suspicious,
+            dict(Counter(change.family for change in result.changes).most_common()),
         )
 
     def as_text(self) -> str:
@@ -59,10 +62,15 @@ class Verdict:
             return f"{self.path}: clean (spun probability {self.spun_probability:.2f})"
         lines = [
             f"{self.path}: spun (probability {self.spun_probability:.2f}, spin level {self.spin_level:.2f}, "
-            f"{self.changes} changes to make)"
+            f"{self.changes} changes to make{self._by_family()})"
         ]
         lines += [f"  line {p.line}: {p.spun_probability:.2f}  {p.excerpt} ..." for p in self.paragraphs]
         return "\n".join(lines)
+
+    def _by_family(self) -> str:
+        if not self.families:
+            return ""
+        return ": " + ", ".join(f"{count} {family}" for family, count in self.families.items())
 
     def as_json(self) -> str:
         """One JSON object on one line (see the README for the fields)."""
@@ -73,6 +81,7 @@ class Verdict:
                 "spun_probability": round(self.spun_probability, 4),
                 "spin_level": round(self.spin_level, 4),
                 "changes": self.changes,
+                "families": self.families,
                 "paragraphs": [
                     {"line": p.line, "spun_probability": round(p.spun_probability, 4), "excerpt": p.excerpt}
                     for p in self.paragraphs
