@@ -849,7 +849,10 @@ def explain(
         if output_format == "json":
             click.echo(json.dumps(suspect.as_dict(), ensure_ascii=False))
             continue
-        click.echo(f"{suspect.line}:{suspect.column}: {suspect.word!r}  (paragraph spun: {suspect.paragraph_spun:.2f})")
+        family = "" if suspect.family == "builtin" else f"; {suspect.family} family"
+        click.echo(
+            f"{suspect.line}:{suspect.column}: {suspect.word!r}  (paragraph spun: {suspect.paragraph_spun:.2f}{family})"
+        )
         for reading in suspect.readings:
             prior = f"prior {reading.prior:<6.3f}"
             scores = ""

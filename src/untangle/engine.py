@@ -851,6 +851,7 @@ RELATION_TEXT = {
     "similar": "a WordNet similar-to head for",
     "hypernym": "a WordNet hypernym of",
     "curated": "a known spinner substitute for",
+    "phrase": "a known phrase-rewriter substitute for",
 }
 
 
