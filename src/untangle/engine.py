@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import math
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -798,17 +799,18 @@ class Engine:
         return changes, held
 
 
-_LAST_SEGMENTED: list[tuple[str, list[Token], list[list[Word]]]] = []
+_LAST_SEGMENTED = threading.local()  # per thread: a Dask "threads" scheduler runs several at once
 
 
 def _segmented(text: str) -> tuple[list[Token], list[list[Word]]]:
     """Tokens and sentences of `text`; the last text's are reused (each family of a cascade reads
     the same text again when the families before it changed nothing). Tokens and words are frozen."""
-    if _LAST_SEGMENTED and _LAST_SEGMENTED[0][0] == text:
-        return _LAST_SEGMENTED[0][1], _LAST_SEGMENTED[0][2]
+    last = getattr(_LAST_SEGMENTED, "value", None)
+    if last is not None and last[0] == text:
+        return last[1], last[2]
     tokens = tokenize(text)
     segmented = sentences(tokens)
-    _LAST_SEGMENTED[:] = [(text, tokens, segmented)]
+    _LAST_SEGMENTED.value = (text, tokens, segmented)
     return tokens, segmented
 
 
@@ -888,7 +890,7 @@ def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -
     engines = []
     if builtin_table:
         table = builtin()
-        overrides = [entry for _, entries in files for entry in entries if entry.spun in table and _lists(table, entry)]
+        overrides = [entry for _, entries in files for entry in entries if _lists(table, entry)]
         engines += [Engine(table.extended(overrides)) if overrides else default_engine(), phrase_engine()]
     engines += [Engine(Dictionary(entries), family=name) for name, entries in files]
     return Cascade(engines)
