@@ -44,10 +44,6 @@ class Cascade:
             raise ValueError("a cascade needs at least one family")
         self.engines = tuple(engines)
 
-    @property
-    def model(self):  # noqa: ANN201 - the shared trigram model
-        return self.engines[0].model
-
     def restore(self, text: str, options: Options) -> Result:
         """Repair `text` family by family; every change is reported against the input."""
         return self._run(text, options, trace=False)[0]
@@ -65,10 +61,9 @@ class Cascade:
             settled = replace(options, settled=tuple(to_input.spans))  # earlier families' swaps
             if trace:
                 result, work, spun_paragraph = engine.restore_traced(current, settled)
-            else:
-                result, work, spun_paragraph = engine.restore(current, settled), [], {}
-            if trace:
                 passes.append(Pass(engine.family, current, result, work, spun_paragraph, to_input))
+            else:
+                result = engine.restore(current, settled)
             composed = result if composed is None else compose(text, composed, result, to_input)
             current = result.text
         assert composed is not None
