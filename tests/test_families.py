@@ -39,6 +39,17 @@ The head of the board said the money was short because the state had cut its gra
 board would try to find savings in the cost of heating and light, and that no teacher would lose
 a job this year. A vote on the full plan will take place at the next meeting in March.
 """
+# And a third story, so that a missing "the" is overwhelming evidence (a dozen expected).
+LONGER = """\
+The library on the hill reopened on Saturday after a year of repairs. The roof had leaked for a
+decade, and the water had ruined part of the collection of old maps that the town keeps in the
+basement. Volunteers spent the winter drying the maps one by one in a room above the post office.
+
+The librarian said the new roof cost less than the council had feared, and that the maps would go
+back on display in the spring. The children's room now has more light, and the reading tables by
+the windows were full on the first morning. A retired teacher who comes every week said the
+building felt warmer than it had in years.
+"""
 RULES = {
     "also": "additionally",
     "asked": "requested",
@@ -221,3 +232,18 @@ def test_check_counts_the_changes_of_each_family(rules_file: Path, tmp_path: Pat
     assert record["families"] == {"rewriter.tsv": record["changes"]} and record["changes"] > 0
     text = runner.invoke(main, args[:1] + args[3:]).stdout
     assert f"{record['changes']} changes to make: {record['changes']} rewriter.tsv" in text
+
+
+def test_a_very_common_word_missing_where_another_stands_is_inferred() -> None:
+    import re
+
+    text = CLEAN + "\n" + MORE + "\n" + LONGER
+    spun = re.sub(r"\bThe\b", "Issues", re.sub(r"\bthe\b", "issues", text))  # no table lists this
+    result = Restorer().restore(spun)
+    inferred = [c for c in result.changes if c.family == "inferred"]
+    assert {(c.old, c.new) for c in inferred} <= {("issues", "the"), ("Issues", "The")}
+    assert len(inferred) >= 0.8 * len(re.findall(r"\b[Tt]he\b", text))
+    assert inferred[0].relation == "inferred" and "never uses" in inferred[0].reason
+    # A text that uses "the" as English does, and "issues" too, proposes nothing.
+    clean = text + "\nThe issues were money, time and the issues of trust that issues of this kind raise.\n"
+    assert Restorer().fix(clean) == clean

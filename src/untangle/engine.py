@@ -426,8 +426,8 @@ class Engine:
         self, text: str, settled: tuple[tuple[int, int], ...] = ()
     ) -> tuple[list[Token], list[_Sentence], dict[int, float], float]:
         """Tokenize, then fit the document's parameters by EM and decode every sentence."""
-        tokens, segmented = _segmented(text)
-        work = [_Sentence(words, self._candidates(words)) for words in segmented]
+        tokens, split = segmented(text)
+        work = [_Sentence(words, self._candidates(words)) for words in split]
         if not any(found for sentence in work for found in sentence.candidates):
             return tokens, work, {}, 0.0  # nothing this table could have written: clean, at no cost
         if settled:
@@ -802,7 +802,7 @@ class Engine:
 _LAST_SEGMENTED = threading.local()  # per thread: a Dask "threads" scheduler runs several at once
 
 
-def _segmented(text: str) -> tuple[list[Token], list[list[Word]]]:
+def segmented(text: str) -> tuple[list[Token], list[list[Word]]]:
     """Tokens and sentences of `text`; the last text's are reused (each family of a cascade reads
     the same text again when the families before it changed nothing). Tokens and words are frozen."""
     last = getattr(_LAST_SEGMENTED, "value", None)
@@ -854,6 +854,7 @@ RELATION_TEXT = {
     "hypernym": "a WordNet hypernym of",
     "curated": "a known spinner substitute for",
     "phrase": "a known phrase-rewriter substitute for",
+    "inferred": "frequent here, where the text never uses the very common word",
 }
 
 
@@ -881,7 +882,7 @@ def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -
     the built-in table (`builtin_table` false), each user dictionary is one family.
     """
     if not dictionaries:
-        return Cascade([default_engine(), phrase_engine()] if builtin_table else [Engine(Dictionary())])
+        return Cascade([default_engine(), phrase_engine(), _inferred()] if builtin_table else [Engine(Dictionary())])
     from pathlib import Path
 
     from untangle.dictionary import load_entries
@@ -893,7 +894,15 @@ def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -
         overrides = [entry for _, entries in files for entry in entries if _lists(table, entry)]
         engines += [Engine(table.extended(overrides)) if overrides else default_engine(), phrase_engine()]
     engines += [Engine(Dictionary(entries), family=name) for name, entries in files]
+    if builtin_table:
+        engines.append(_inferred())
     return Cascade(engines)
+
+
+def _inferred():  # noqa: ANN202 - untangle.inferred.InferredFamily, imported lazily
+    from untangle.inferred import InferredFamily
+
+    return InferredFamily()
 
 
 def _lists(table: Dictionary, entry: Entry) -> bool:
