@@ -4,7 +4,7 @@ A spinner that replaces one of the commonest words of English everywhere leaves 
 evidence: in a 600-word text "the" is expected some thirty times, and a text without it, where
 an ordinary word ("issues") stands thirty times instead, was not written that way. This module
 proposes such (spun, original) rows from counts alone: a very common word missing (at most one
-occurrence where a dozen or more are expected, even allowing for how unevenly words spread), and
+occurrence where eight or more are expected, even allowing for how unevenly words spread), and
 the word types frequent enough in the text to stand in for it and far rarer in English than it.
 The rows form the "inferred" family (untangle.families), whose fit then decides each occurrence
 in context like any other: a row is only a candidate.
