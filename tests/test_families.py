@@ -4,6 +4,7 @@ taught untangle is followed with the built-in table on; passes compose into chan
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,40 +17,11 @@ from untangle.cli import main
 from untangle.families import _OffsetMap, compose
 from untangle.result import Change, Result, apply_changes
 
-# Our own text. A phrase rewriter that touches only a handful of common words (about one word
-# in twelve here): nothing the built-in WordNet table knows, so alone it sees a clean text.
-CLEAN = """\
-The mayor said on Monday that the new bus line would open in the spring. She said every stop
-would have a shelter and a map, and she also promised free rides for the first week.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from own_texts import CLEAN, LONGER, MORE  # noqa: E402 - a helper module next to the tests
 
-The project was delayed twice. Engineers said the old bridge on Main Street was too weak for
-the buses, and every plan to repair it was more expensive than the last. The council also
-asked for a study of the traffic.
-
-Residents said they were glad the work was finally done. One driver said the route was long
-but that every minute saved would matter. The mayor said the city would also add a night bus.
-"""
-# More of our own text, for a fit that needs a few dozen swaps.
-MORE = """\
-The school board met on Tuesday night to discuss the budget for next year. Teachers asked for
-smaller classes and a new roof for the old gym, and parents asked why the bus to the north end
-of town comes late every morning. The board agreed to look at the bus schedule first.
-
-The head of the board said the money was short because the state had cut its grant. She said the
-board would try to find savings in the cost of heating and light, and that no teacher would lose
-a job this year. A vote on the full plan will take place at the next meeting in March.
-"""
-# And a third story, so that a missing "the" is overwhelming evidence (a dozen expected).
-LONGER = """\
-The library on the hill reopened on Saturday after a year of repairs. The roof had leaked for a
-decade, and the water had ruined part of the collection of old maps that the town keeps in the
-basement. Volunteers spent the winter drying the maps one by one in a room above the post office.
-
-The librarian said the new roof cost less than the council had feared, and that the maps would go
-back on display in the spring. The children's room now has more light, and the reading tables by
-the windows were full on the first morning. A retired teacher who comes every week said the
-building felt warmer than it had in years.
-"""
+# A phrase rewriter that touches only a handful of common words (about one word in twenty of
+# CLEAN): nothing the built-in tables know, so alone they see a clean text.
 RULES = {
     "also": "additionally",
     "asked": "requested",

@@ -117,3 +117,14 @@ def test_a_rewritten_auxiliary_is_learned_without_inflections_of_it() -> None:
     rows = {(e.spun, e.original): e for e in learn_from_pairs([(spun, original)])}
     assert ("had been", "were") in rows
     assert not any(e.relation == "learned-inflection" for e in rows.values())  # no "has been" <- "is"
+
+
+def test_corpus_proposals_include_an_original_no_table_lists() -> None:
+    import re
+
+    from own_texts import CLEAN, LONGER, MORE
+
+    text = CLEAN + "\n" + MORE + "\n" + LONGER
+    spun = re.sub(r"\bThe\b", "Issues", re.sub(r"\bthe\b", "issues", text))
+    proposals = {p.spun: p for p in propose_from_corpus([spun])}
+    assert proposals["issues"].original == "the"  # WordNet would offer "children" or "topics"

@@ -20,6 +20,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from untangle.dictionary import Entry
 
 MAX_PHRASE = 4  # words per side of a learned substitution; longer runs are edits, not swaps
 MIN_COUNT = 1  # times a substitution must be seen in the pairs
@@ -304,12 +308,21 @@ class Proposal:
 
 
 def propose_from_corpus(texts: Iterable[str], minimum_count: int = 3, limit: int = 50) -> list[Proposal]:
-    """Candidate substitutions from spun text alone, best first (for review, not blind use)."""
+    """Candidate substitutions from spun text alone, best first (for review, not blind use).
+
+    Candidates come from the built-in table and, as in `fix`, from the inferred family: a very
+    common word missing from the corpus is a candidate for the types that stand in for it.
+    """
     from wordfreq import word_frequency
 
     from untangle.engine import default_engine
+    from untangle.inferred import propose
 
     engine = default_engine()
+    texts = list(texts)
+    inferred: dict[str, list[Entry]] = {}
+    for row in propose("\n".join(texts), engine.dictionary):
+        inferred.setdefault(row.spun, []).append(row)
     counts: Counter[str] = Counter()
     contexts: dict[str, list[tuple[str, str, str]]] = {}
     total = 0
@@ -332,7 +345,7 @@ def propose_from_corpus(texts: Iterable[str], minimum_count: int = 3, limit: int
         if overuse < 1.0:
             continue  # used about as often as English uses it
         best = None
-        for entry in engine.dictionary.starting_with(token):
+        for entry in [*engine.dictionary.starting_with(token), *inferred.get(token, [])]:
             if entry.spun != token or " " in entry.original:
                 continue
             gain = sum(_context_gain(engine, left, token, entry.original, right) for left, _, right in contexts[token])
