@@ -8,6 +8,8 @@ Each family is a function clean text -> spun text, deterministic for a seed:
              adverbs), or a random early sense for some types, and it also replaces capitalised
              words and words with punctuation attached (case kept: "May" -> "Whitethorn")
   double     the phrase rewriter, then wordnet2 over its output
+  double+the double spinning that also writes "issues" for every "the" (as one double-spun
+             article from the wild did 37 times): no table lists it
   lowrate    the development article's kind of WordNet spinner (bench/spinner.py) that rewrites
              only a quarter of the word types it would: a few words in a hundred
   papermill  a paper mill's paraphraser on scientific prose (bench/corpus/science): every fixed
@@ -265,6 +267,12 @@ def double(text: str, seed: int = 0) -> str:
     return wordnet2(phrase(text), seed)
 
 
+def double_the(text: str, seed: int = 0) -> str:
+    """Double spinning, and "issues" for every "the" (capital kept), as seen in the wild."""
+    spun = double(text, seed)
+    return re.sub(r"\b(the|The)\b", lambda m: "issues" if m.group(1) == "the" else "Issues", spun)
+
+
 def lowrate(text: str, seed: int = 0) -> str:
     """bench/spinner.py's spinner, leaving three in four of the word types it would rewrite alone."""
     import spinner
@@ -278,7 +286,14 @@ def lowrate(text: str, seed: int = 0) -> str:
     return LowRate(seed, as_written=True).spin(text)
 
 
-FAMILIES = {"phrase": phrase, "wordnet2": wordnet2, "double": double, "papermill": papermill, "lowrate": lowrate}
+FAMILIES = {
+    "phrase": phrase,
+    "wordnet2": wordnet2,
+    "double": double,
+    "papermill": papermill,
+    "lowrate": lowrate,
+    "double+the": double_the,
+}
 
 
 def main() -> int:
