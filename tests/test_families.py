@@ -183,9 +183,9 @@ def test_a_spinner_that_rewrites_a_few_words_in_a_hundred_is_followed() -> None:
 def test_a_spinner_that_picks_nouns_first_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:
     import untangle.engine as engine
 
-    text = CLEAN + "\n" + MORE
+    text = CLEAN + "\n" + MORE + "\n" + LONGER
     spun, swaps = _nouns_first_spin(text)
-    assert swaps >= 15
+    assert swaps >= 100
 
     def restored() -> int:
         result = Restorer().restore(spun)
@@ -194,6 +194,18 @@ def test_a_spinner_that_picks_nouns_first_is_recognised(monkeypatch: pytest.Monk
     learning = restored()
     monkeypatch.setattr(engine, "PICK_START", 0.0)  # no share for other rules: the prior alone
     assert learning > restored()
+
+
+def test_a_form_the_tables_own_rule_picks_says_nothing_about_other_rules() -> None:
+    from untangle.dictionary import Entry
+    from untangle.engine import _SubstitutionTable
+
+    table = _SubstitutionTable(rules=(0.1, 0.05, 0.02))
+    nouns_only = Entry("inch", "in", "synonym", 0.1, picks=0b0010)
+    shared = Entry("astatine", "at", "synonym", 0.6, picks=0b1111)
+    assert table.prior(nouns_only) == pytest.approx(0.2)
+    assert table.responsibilities(nouns_only) == pytest.approx([0.5, 0.0, 0.0])
+    assert table.prior(shared) == 0.6 and table.responsibilities(shared) == [0.0, 0.0, 0.0]
 
 
 def test_check_counts_the_changes_of_each_family(rules_file: Path, tmp_path: Path) -> None:

@@ -115,7 +115,7 @@ UNKNOWN = "unknown-origin"
 # ("in" -> "inch") is recognised after a few sure swaps. Each share starts small, held by a
 # pseudo-count of PICK_PSEUDO_COUNT swaps.
 PICK_RULE_COUNT = 3
-PICK_START = 0.01
+PICK_START = 0.02
 PICK_PSEUDO_COUNT = 5.0
 OTHER_RULES = 0b1110  # the bits of `Entry.picks` for those rules
 
@@ -265,15 +265,17 @@ class _SubstitutionTable:
 
     def prior(self, entry: Entry) -> float:
         """The prior weight of entry.spun for entry.original, given the pick rules this spinner
-        follows: the table's prior, plus theta_k where rule k picks this form first. (The
-        substitution table normalises pi over the document's counts, so the weights need not sum to 1.)"""
-        if not entry.picks & OTHER_RULES:
+        follows: the table's prior, plus theta_k where rule k, and not the rule the prior already
+        holds, picks this form first. (The substitution table normalises pi over the document's
+        counts, so the weights need not sum to 1.)"""
+        if not _other_pick(entry):
             return entry.prior
         return entry.prior + sum(theta for k, theta in enumerate(self.rules) if entry.picks >> (k + 1) & 1)
 
     def responsibilities(self, entry: Entry) -> list[float]:
-        """For a swap by `entry`, the posterior share of each other pick rule (the EM E-step)."""
-        if not entry.picks & OTHER_RULES:
+        """For a swap by `entry`, the posterior share of each other pick rule (the EM E-step). A
+        form the table's own rule picks too is that rule's: it says nothing about the others."""
+        if not _other_pick(entry):
             return [0.0] * len(self.rules)
         total = self.prior(entry)
         return [theta / total if entry.picks >> (k + 1) & 1 else 0.0 for k, theta in enumerate(self.rules)]
@@ -812,6 +814,11 @@ def segmented(text: str) -> tuple[list[Token], list[list[Word]]]:
     segmented = sentences(tokens)
     _LAST_SEGMENTED.value = (text, tokens, segmented)
     return tokens, segmented
+
+
+def _other_pick(entry: Entry) -> bool:
+    """Whether only pick rules other than the table's own choose entry.spun first."""
+    return bool(entry.picks & OTHER_RULES) and not entry.picks & 1
 
 
 def _odd_types(work: list[_Sentence]) -> int:
