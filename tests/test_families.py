@@ -231,3 +231,18 @@ def test_a_very_common_word_missing_where_another_stands_is_inferred() -> None:
     # A text that uses "the" as English does, and "issues" too, proposes nothing.
     clean = text + "\nThe issues were money, time and the issues of trust that issues of this kind raise.\n"
     assert Restorer().fix(clean) == clean
+
+
+def test_a_text_in_another_language_infers_nothing() -> None:
+    # Our own French: "the", "of", "and", "to" and "in" are all missing, as in any French text;
+    # a spinner replacing one of them would leave the others.
+    french = (
+        "Le maire a annoncé lundi que la nouvelle ligne de bus ouvrira au printemps. Elle a dit que chaque "
+        "arrêt aura un abri et une carte, et elle a aussi promis des trajets gratuits pour la première "
+        "semaine. Le projet a été retardé deux fois. Les ingénieurs ont dit que le vieux pont de la rue "
+        "principale était trop faible pour les bus, et chaque plan pour le réparer était plus cher que le "
+        "précédent. Le conseil a aussi demandé une étude de la circulation. Les habitants ont dit qu'ils "
+        "étaient contents que le travail soit enfin terminé. Un chauffeur a dit que la route était longue "
+        "mais que chaque minute gagnée compterait. Le maire a dit que la ville ajoutera aussi un bus de nuit. "
+    ) * 5
+    assert Restorer().fix(french) == french

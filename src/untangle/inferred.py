@@ -28,6 +28,10 @@ STAND_IN_SHARE = 0.25  # a stand-in occurs at least this share of the missing wo
 MIN_STAND_INS = 3
 RARER_BY = 1.5  # a stand-in is at least this much rarer in English (Zipf), so overused here
 PRIOR = 0.5
+# A spinner that replaces one of these leaves the others as English uses them; a text missing
+# most of them is not English (or not prose), and nothing is inferred from it.
+MIN_PRESENT_OTHERS = 4  # of the other five, how many must occur at least at PRESENT_SHARE of their rate
+PRESENT_SHARE = 0.25
 
 if TYPE_CHECKING:
     from untangle.engine import Options, _Sentence
@@ -40,10 +44,12 @@ def propose(text: str, known: Dictionary) -> list[Entry]:
 
     words = [word.lower for sentence in segmented(text)[1] for word in sentence if word.lower.isalpha()]
     counts = Counter(words)
+    expected_of = {word: len(words) * 10 ** (zipf - 9.0) * BURSTINESS for word, zipf in COMMON.items()}
+    present = {word for word, expected in expected_of.items() if counts[word] >= PRESENT_SHARE * expected}
     rows = []
     for original, zipf in COMMON.items():
-        expected = len(words) * 10 ** (zipf - 9.0) * BURSTINESS
-        if expected < MIN_EXPECTED or counts[original] > MAX_SEEN:
+        expected = expected_of[original]
+        if expected < MIN_EXPECTED or counts[original] > MAX_SEEN or len(present - {original}) < MIN_PRESENT_OTHERS:
             continue
         for spun, count in counts.items():
             if spun in COMMON or count < max(MIN_STAND_INS, STAND_IN_SHARE * expected):
