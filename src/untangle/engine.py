@@ -684,8 +684,13 @@ class Engine:
 
     @staticmethod
     def _spun_paragraphs(work: list[_Sentence], penalty: float = 0.0) -> tuple[float, dict[int, float]]:
-        """P(document spun) and P(paragraph spun) from Bayes factors of spun vs as written
-        (`penalty` nats against the spun reading of the whole document)."""
+        """P(document spun) and P(paragraph spun) from Bayes factors of spun vs as written.
+
+        `penalty` (nats against the spun reading) marks the low-rate reading, whose document
+        factor counts each word type once in the whole text: a spinner maps a type one way per
+        document, and a text of many short paragraphs (source code, a list) would otherwise have
+        one odd identifier vouch for it in every paragraph.
+        """
         by_type: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0])
         for sentence in work:
             for word, evidence in sentence.evidence:
@@ -695,7 +700,14 @@ class Engine:
         log_factor: dict[int, float] = defaultdict(float)
         for (paragraph, _), (evidence, count) in by_type.items():
             log_factor[paragraph] += min(evidence / count, MAX_WORD_EVIDENCE)
-        document = _sigmoid(sum(log_factor.values()) - penalty + _logit(PRIOR_DOCUMENT_SPUN))
+        total = sum(log_factor.values())
+        if penalty:
+            whole: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+            for (_, word), (evidence, count) in by_type.items():
+                whole[word][0] += evidence
+                whole[word][1] += count
+            total = sum(min(evidence / count, MAX_WORD_EVIDENCE) for evidence, count in whole.values()) - penalty
+        document = _sigmoid(total + _logit(PRIOR_DOCUMENT_SPUN))
         prior = document * PARAGRAPH_SPUN_IF_DOCUMENT_SPUN + (1 - document) * PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN
         return document, {paragraph: _sigmoid(factor + _logit(prior)) for paragraph, factor in log_factor.items()}
 
