@@ -252,3 +252,20 @@ def test_source_code_is_not_read_as_a_low_rate_spinners_work() -> None:
     # ("append", "enumerate") that read like spun forms, one odd type vouching in each.
     code = (Path(__file__).resolve().parent / "data" / "source-code.txt").read_text(encoding="utf-8")
     assert Restorer().fix(code) == code
+
+
+def test_terse_english_without_the_infers_nothing() -> None:
+    # Our own recipe: no "the" anywhere, as recipes are written, and many words that could
+    # stand for it; no one of them does, so nothing is inferred ("tin" once became "the").
+    recipe = (
+        "Preheat oven to 180 degrees. Grease a baking tin and line it with paper. Sift flour and salt "
+        "into a large bowl. Rub in butter until mixture looks like fine crumbs. Stir in sugar and a "
+        "pinch of cinnamon. Beat eggs with milk in a jug, then pour into bowl and mix to a soft dough. "
+        "Spoon dough into tin and level top with a knife. Bake in centre of oven for forty minutes, "
+        "until golden and firm to touch. Leave to cool in tin for ten minutes, then turn out onto a "
+        "rack. Dust with icing sugar and serve warm with cream or jam.\n"
+        "Tips: use cold butter for a lighter crumb. Add a handful of raisins with sugar for a fruit "
+        "loaf. Swap half of flour for wholemeal flour for a nuttier taste. Store in a tin for up to "
+        "three days, or freeze in slices and toast from frozen.\n"
+    ) * 3
+    assert Restorer().fix(recipe) == recipe

@@ -24,7 +24,12 @@ COMMON = {"the": 7.73, "of": 7.40, "and": 7.41, "to": 7.43, "a": 7.36, "in": 7.2
 BURSTINESS = 0.5  # a text uses a word less evenly than its overall frequency suggests
 MIN_EXPECTED = 8.0  # occurrences a missing word must have been expected, after the discount (e^-8 if none)
 MAX_SEEN = 1  # "missing": at most this many occurrences
-STAND_IN_SHARE = 0.25  # a stand-in occurs at least this share of the missing word's expected count
+# A spinner rewrites a word type one way, so one stand-in takes the missing word's place nearly
+# everywhere: it occurs at least STAND_IN_SHARE of the missing word's expected count, and
+# DOMINANCE times as often as any other candidate. A text with no "the" because it is terse (a
+# recipe: "add flour to bowl") has many candidates of similar counts and infers nothing.
+STAND_IN_SHARE = 0.5
+DOMINANCE = 3.0
 MIN_STAND_INS = 3
 RARER_BY = 1.5  # a stand-in is at least this much rarer in English (Zipf), so overused here
 PRIOR = 0.5
@@ -51,12 +56,20 @@ def propose(text: str, known: Dictionary) -> list[Entry]:
         expected = expected_of[original]
         if expected < MIN_EXPECTED or counts[original] > MAX_SEEN or len(present - {original}) < MIN_PRESENT_OTHERS:
             continue
-        for spun, count in counts.items():
-            if spun in COMMON or count < max(MIN_STAND_INS, STAND_IN_SHARE * expected):
-                continue
-            spun_zipf = known.zipf(spun)
-            if spun_zipf <= zipf - RARER_BY and count > expected * 10 ** (spun_zipf - zipf) * 10:
-                rows.append(Entry(spun, original, INFERRED, PRIOR, spun_zipf, zipf, family=INFERRED))
+        candidates = sorted(
+            (
+                (count, spun)
+                for spun, count in counts.items()
+                if spun not in COMMON and known.zipf(spun) <= zipf - RARER_BY
+            ),
+            reverse=True,
+        )
+        if not candidates or candidates[0][0] < max(MIN_STAND_INS, STAND_IN_SHARE * expected):
+            continue
+        if len(candidates) > 1 and candidates[0][0] < DOMINANCE * candidates[1][0]:
+            continue  # no one word stands where the missing one would
+        spun = candidates[0][1]
+        rows.append(Entry(spun, original, INFERRED, PRIOR, known.zipf(spun), zipf, family=INFERRED))
     return rows
 
 
