@@ -153,6 +153,15 @@ def wordnet() -> WordNet:
     return WordNet()
 
 
+def _first_form(word: str, tag: str, offered: list[tuple[str, str]]) -> str | None:
+    """The first offered relative, inflected like `word`, that is a plain word other than it."""
+    for relative, _ in offered:
+        spun = inflect(relative, tag) if tag else relative
+        if spun and spun != word and is_plain_word(spun):
+            return spun
+    return None
+
+
 class PickRuleSpinner:
     """A WordNet spinner that picks nouns first and also rewrites capitalised and attached words."""
 
@@ -169,10 +178,9 @@ class PickRuleSpinner:
                 offered = [(w.lower(), "synonym") for s in synsets for w in s.lemmas if is_plain_word(w.lower())]
                 offered = [item for item in offered if item[0] != lemma]
                 self.rng.shuffle(offered)
-            for relative, _ in offered:
-                spun = inflect(relative, tag) if tag else relative
-                if spun and spun != word and is_plain_word(spun):
-                    return spun
+            spun = _first_form(word, tag, offered)
+            if spun:
+                return spun
         return None
 
     def replacement(self, word: str) -> str | None:
@@ -231,10 +239,9 @@ class PaperMill(PickRuleSpinner):
 
     def _pick_first(self, word: str) -> str | None:
         for lemma, tag in lemmas_of(word).items():
-            for relative, _ in spinner_choice(wordnet(), lemma, NOUNS_FIRST):
-                spun = inflect(relative, tag) if tag else relative
-                if spun and spun != word and is_plain_word(spun):
-                    return spun
+            spun = _first_form(word, tag, spinner_choice(wordnet(), lemma, NOUNS_FIRST))
+            if spun:
+                return spun
         return None
 
     def replacement(self, word: str) -> str | None:

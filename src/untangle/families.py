@@ -30,7 +30,6 @@ class Pass:
 
     family: str
     text: str
-    result: Result
     work: list[_Sentence]
     spun_paragraph: dict[int, float]
     to_input: _OffsetMap  # offsets in `text` -> offsets in the input
@@ -61,7 +60,7 @@ class Cascade:
             settled = replace(options, settled=tuple(to_input.spans))  # earlier families' swaps
             if trace:
                 result, work, spun_paragraph = engine.restore_traced(current, settled)
-                passes.append(Pass(engine.family, current, result, work, spun_paragraph, to_input))
+                passes.append(Pass(engine.family, current, work, spun_paragraph, to_input))
             else:
                 result = engine.restore(current, settled)
             composed = result if composed is None else compose(text, composed, result, to_input)
