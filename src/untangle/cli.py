@@ -10,7 +10,7 @@ import contextlib
 import functools
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -535,11 +535,11 @@ def _fix_records(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["auto", "rich", "word", "unified", "json"]),
+    type=click.Choice(["auto", "rich", "word", "unified", "json", "html"]),
     default="auto",
     show_default=True,
     help="auto: rich on a terminal, word when piped; unified: a patch for git apply or patch -p1; "
-    "json: one object per suggestion.",
+    "json: one object per suggestion; html: one self-contained review page.",
 )
 @click.option(
     "--color",
@@ -562,6 +562,9 @@ def diff(paths: tuple[str, ...], output_format: str, color: str, no_held_back: b
       unified  a patch of the changes fix would apply (git apply, patch -p1)
       json     one object per suggestion: path, line, column, start, end, old, new, confidence,
                relation, reason, applied (false: held back)
+      html     one self-contained page for a browser: a sortable summary of the files, where
+               in each file the changes are, every changed sentence; filters by confidence,
+               file and word (no network access; input text is always escaped)
     A summary line goes to standard error. Nothing is changed.
 
     \b
@@ -569,6 +572,7 @@ def diff(paths: tuple[str, ...], output_format: str, color: str, no_held_back: b
       untangle diff article.txt
       untangle diff --format unified articles/ > spun.patch && git apply spun.patch
       untangle diff --format json article.txt | jq 'select(.confidence > 0.9)'
+      untangle diff --format html articles/ > report.html
     """
     from untangle import render
 
@@ -581,14 +585,25 @@ def diff(paths: tuple[str, ...], output_format: str, color: str, no_held_back: b
 
         console = Console(force_terminal=colour_allowed, no_color=not colour_allowed, highlight=False)
     out = sys.stdout
+    settings = files.settings(paths, keep_text=True)
+    page = None
+    if output_format == "html":
+        from untangle.engine import DEFAULT_THRESHOLD
+        from untangle.html_report import HtmlReport
+
+        page = HtmlReport(DEFAULT_THRESHOLD if settings.threshold is None else settings.threshold)
 
     def show(report: FileReport) -> None:
+        if page is not None and report.status == FAILED:
+            page.add_failure(_display_name(report.path), report.message)
         if report.result is None or report.source is None:
             return
         name = _display_name(report.path)
         result = report.result
         held_back = () if no_held_back else result.held_back
-        if output_format == "unified":
+        if page is not None:
+            page.add(name, report.source, replace(result, held_back=held_back))
+        elif output_format == "unified":
             out.write(render.unified(name, report.source, result.text))
         elif output_format == "json":
             out.write(render.json_lines(name, report.source, result.changes, held_back))
@@ -597,7 +612,9 @@ def diff(paths: tuple[str, ...], output_format: str, color: str, no_held_back: b
         else:
             out.write(render.plain(name, report.source, result.changes, held_back))
 
-    summary, failed = _run(paths, files, files.settings(paths, keep_text=True), "reading", show, summarize=False)
+    summary, failed = _run(paths, files, settings, "reading", show, summarize=False)
+    if page is not None:
+        out.write(page.render())
     out.flush()
     if not files.quiet:
         click.echo(render.summary(summary.changes, summary.scanned, summary.held_back), err=True)
