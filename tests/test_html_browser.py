@@ -78,7 +78,8 @@ def browser(report: tuple[Path, list[dict]]) -> Iterator:
 def _visible(driver) -> list[dict]:  # noqa: ANN001
     """The data of every change element the page shows right now."""
     return driver.execute_script(
-        "return Array.from(document.querySelectorAll('.change')).filter(c => c.offsetParent !== null)"
+        "return Array.from(document.querySelectorAll('.change'))"
+        ".filter(c => c.querySelector('ins').offsetParent !== null)"
         ".map(c => ({old: c.dataset.old, new: c.dataset.new, confidence: parseFloat(c.dataset.confidence),"
         " applied: c.dataset.applied === 'true'}));"
     )
@@ -126,10 +127,12 @@ def test_the_slider_hides_changes_below_it(browser, report, tmp_path: Path) -> N
             # with no change left is hidden
             words = browser.execute_script(
                 "return Array.from(document.querySelectorAll('.change.off')).map(c => [c.closest('li').hidden,"
-                " c.nextElementSibling.offsetParent !== null, c.nextElementSibling.textContent === c.dataset.old])"
+                " c.querySelector('del').offsetParent !== null,"
+                " getComputedStyle(c.querySelector('del')).textDecorationLine])"
             )
             assert len(words) == len(suggestions) - len(expected) > 0
-            assert all(shown == (not row_hidden) and same for row_hidden, shown, same in words)
+            assert all(shown == (not row_hidden) for row_hidden, shown, _ in words)
+            assert all(line == "none" for row_hidden, _, line in words if not row_hidden)
             assert any(not row_hidden for row_hidden, _, _ in words)
             _shot(browser, tmp_path, "report-slider.png")
     _set(browser, "min-confidence", 0)
@@ -170,14 +173,15 @@ def test_hostile_input_stays_inert(browser) -> None:  # noqa: ANN001
 
 
 def test_focus_shows_the_reason(browser, tmp_path: Path) -> None:  # noqa: ANN001
-    change = browser.find_element("css selector", ".applied-list .change")
-    why = change.find_element("css selector", ".why")
-    assert not why.is_displayed()
+    change = browser.find_element("css selector", ".change:not(.held)")
+    tip = browser.find_element("id", "tip")
+    assert not tip.is_displayed()
     browser.execute_script("arguments[0].focus()", change)
-    assert why.is_displayed()
-    assert "%" in why.text and "applied" in why.text
+    assert tip.is_displayed()
+    assert tip.text == change.get_attribute("title") and "WordNet" in tip.text
     _shot(browser, tmp_path, "report.png")
     browser.execute_script("arguments[0].blur()", change)
+    assert not tip.is_displayed()
 
 
 def test_sorting_the_table(browser) -> None:  # noqa: ANN001

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html import escape
 
 from untangle.render import sentence_span
 from untangle.result import Change, Result
@@ -22,16 +22,16 @@ from untangle.result import Change, Result
 SPUN = 0.5  # a file is counted as spun at this spun probability, as `untangle check` calls it
 SURE, LIKELY = 0.9, 0.7  # confidence bands, coloured apart
 EXCERPT = 300  # characters of a sentence kept on each side of its changes
+ALTERNATIVE_EXCERPT = 60  # the same, in the copy of a sentence that shows an alternative
 STRIP_WIDTH = 1000  # the strip's coordinate width (it is scaled to the page)
 
 
 @dataclass(frozen=True, slots=True)
 class _Shown:
-    """One suggestion as the page shows it: where it is and whether fix applies it."""
+    """One suggestion as the page shows it, and whether fix applies it."""
 
     change: Change
     applied: bool
-    ident: str  # the element id the strip links to
 
 
 @dataclass(slots=True)
@@ -40,6 +40,7 @@ class _Row:
 
     line: int
     html: str
+    alternative: bool = False  # a copy of a sentence for a suggestion overlapping another
 
 
 @dataclass(slots=True)
@@ -54,9 +55,8 @@ class _File:
     applied: int = 0
     held_back: int = 0
     spans: list[tuple[int, int, float]] = field(default_factory=list)  # spun paragraphs
-    ticks: list[_Shown] = field(default_factory=list)
+    ticks: dict[str, list[int]] = field(default_factory=dict)  # strip position of each suggestion, by kind
     rows: list[_Row] = field(default_factory=list)
-    held_rows: list[_Row] = field(default_factory=list)
     failure: str = ""  # why the file could not be read, if it could not
 
 
@@ -79,19 +79,16 @@ class HtmlReport:
         entry = _File(path, len(self.files), len(source), result.spun_probability, result.spin_level)
         entry.applied, entry.held_back = len(result.changes), len(result.held_back)
         entry.spans = [(p.start, p.end, p.spun_probability) for p in result.paragraphs if p.spun_probability >= SPUN]
-        shown = [
-            _Shown(change, applied, f"c{entry.index}-{number}")
-            for number, (applied, change) in enumerate(
-                sorted(
-                    [(True, c) for c in result.changes] + [(False, c) for c in result.held_back],
-                    key=lambda pair: (pair[1].start, not pair[0]),
-                )
-            )
-        ]
-        entry.ticks = shown
+        shown = sorted(
+            [_Shown(c, True) for c in result.changes] + [_Shown(c, False) for c in result.held_back],
+            key=lambda item: (item.change.start, not item.applied),
+        )
+        scale = STRIP_WIDTH / max(1, len(source))
+        for item in shown:
+            kind = _band(item.change.confidence) if item.applied else "held"
+            entry.ticks.setdefault(kind, []).append(round(item.change.start * scale))
         lines = [0] + [index + 1 for index, char in enumerate(source) if char == "\n"]
-        entry.rows = _rows(source, [s for s in shown if s.applied], lines)
-        entry.held_rows = _rows(source, [s for s in shown if not s.applied], lines, result.changes)
+        entry.rows = _rows(source, shown, lines)
         self.files.append(entry)
 
     def add_failure(self, path: str, message: str) -> None:
@@ -135,6 +132,12 @@ class HtmlReport:
         return "".join(parts)
 
 
+def escape(text: str) -> str:
+    """Text made safe inside an element or a double-quoted attribute (& < > and " escaped; the
+    apostrophe, common in reasons, is left as it is: no attribute here is single-quoted)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
 def _digest(text: str) -> str:
     """The CSP source expression allowing exactly this inline style or script."""
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
@@ -145,11 +148,12 @@ def _band(confidence: float) -> str:
     return "sure" if confidence >= SURE else "likely" if confidence >= LIKELY else "doubtful"
 
 
-def _rows(source: str, shown: Sequence[_Shown], lines: list[int], applied: Sequence[Change] = ()) -> list[_Row]:
-    """The sentences holding `shown`, each once per layer of suggestions that do not overlap; the
-    `applied` changes around them (for held-back suggestions) read as fix writes them."""
+def _rows(source: str, shown: Sequence[_Shown], lines: list[int]) -> list[_Row]:
+    """The sentences holding `shown`, applied changes and held-back suggestions together; a
+    suggestion overlapping one already placed (an alternative for the same words) gets another
+    copy of the sentence, marked as an alternative."""
     groups: list[tuple[int, int, list[_Shown]]] = []
-    for item in shown:  # in text order
+    for item in shown:  # in text order, applied before held back at the same place
         left, right = sentence_span(source, item.change.start, item.change.end)
         if groups and left < groups[-1][1]:
             start, end, members = groups[-1]
@@ -159,38 +163,42 @@ def _rows(source: str, shown: Sequence[_Shown], lines: list[int], applied: Seque
     rows = []
     for left, right, members in groups:
         layers: list[list[_Shown]] = []
-        for item in members:  # an alternative for a span already shown goes to a layer of its own
-            layer = next((lay for lay in layers if lay[-1].change.end <= item.change.start), None)
+        for item in sorted(members, key=lambda m: not m.applied):  # the applied ones all in the first copy
+            layer = next((lay for lay in layers if not any(_overlap(item.change, o.change) for o in lay)), None)
             if layer is None:
                 layers.append([item])
             else:
                 layer.append(item)
-        for layer in layers:
+        applied = [item.change for item in members if item.applied]
+        for number, layer in enumerate(layers):
+            layer.sort(key=lambda m: m.change.start)
             line = bisect_right(lines, layer[0].change.start)
-            rows.append(_Row(line, _sentence(source, left, right, layer, applied)))
+            around = ALTERNATIVE_EXCERPT if number else EXCERPT
+            rows.append(_Row(line, _sentence(source, left, right, layer, applied, around), number > 0))
     return rows
 
 
-def _sentence(source: str, left: int, right: int, layer: Sequence[_Shown], applied: Sequence[Change]) -> str:
-    """A sentence as HTML: the text escaped, each suggestion an element carrying its data, and each
-    applied change that does not touch them as its new words."""
+def _overlap(one: Change, other: Change) -> bool:
+    return one.start < other.end and other.start < one.end
+
+
+def _sentence(
+    source: str, left: int, right: int, layer: Sequence[_Shown], applied: Sequence[Change], around: int
+) -> str:
+    """A sentence as HTML: the text escaped, each suggestion an element carrying its data, and (in
+    an alternative's copy) each applied change that does not touch them as its new words."""
     first, last = layer[0].change.start, layer[-1].change.end
-    lo, hi = max(left, first - EXCERPT), min(right, last + EXCERPT)
+    lo, hi = max(left, first - around), min(right, last + around)
     marks = [(item.change.start, item.change.end, _change(item)) for item in layer]
     for change in applied:
-        if (
-            lo <= change.start
-            and change.end <= hi
-            and not any(change.start < item.change.end and item.change.start < change.end for item in layer)
-        ):
-            title = escape(f"applied: {change.old} → {change.new} ({change.confidence:.0%})")
-            marks.append((change.start, change.end, f'<span class="fixed" title="{title}">{escape(change.new)}</span>'))
+        if lo <= change.start and change.end <= hi and not any(_overlap(change, item.change) for item in layer):
+            marks.append((change.start, change.end, f'<span class="fixed">{escape(change.new)}</span>'))
     marks.sort(key=lambda mark: mark[0])
     pieces = ["…" if lo > left else ""]
     position = lo
-    for start, end, html in marks:
+    for start, end, markup in marks:
         pieces.append(escape(source[position:start]))
-        pieces.append(html)
+        pieces.append(markup)
         position = end
     pieces.append(escape(source[position:hi]))
     pieces.append("…" if hi < right else "")
@@ -198,30 +206,35 @@ def _sentence(source: str, left: int, right: int, layer: Sequence[_Shown], appli
 
 
 def _change(item: _Shown) -> str:
-    """One suggestion: old struck, new marked, its reason on hover or focus; the old word as plain
-    text follows it, shown only when a filter hides the suggestion."""
+    """One suggestion: old struck, new marked; its confidence, relation and reason in its title
+    (shown on hover, and by the script on keyboard focus). A filter that hides it leaves the old
+    word as plain text."""
     change = item.change
-    band = _band(change.confidence)
-    state = "applied" if item.applied else "held back"
-    why = (
-        f"{change.confidence:.0%} · {state} · {change.relation or 'change'} · {change.family} family · {change.scorer}"
+    # The reason already names the relation and the confidence; say only what it does not.
+    facts = "".join(
+        note
+        for note, wanted in (
+            ("held back; ", not item.applied),
+            (f"{change.family} family; ", change.family != "builtin"),
+            (f"{change.scorer} scorer; ", change.scorer != "trigram"),
+        )
+        if wanted
     )
     return (
-        f'<span class="change {band}" id="{item.ident}" tabindex="0"'
+        f'<span class="change {_band(change.confidence)}{"" if item.applied else " held"}"'
         f' data-old="{escape(change.old)}" data-new="{escape(change.new)}"'
-        f' data-confidence="{change.confidence:.4f}" data-applied="{"true" if item.applied else "false"}"'
-        f' data-relation="{escape(change.relation)}" aria-describedby="{item.ident}-why">'
-        f"<del>{escape(change.old)}</del><ins>{escape(change.new)}</ins>"
-        f'<span class="why" role="tooltip" id="{item.ident}-why">{escape(why)}<br>{escape(change.reason)}</span>'
-        f'</span><span class="orig">{escape(change.old)}</span>'
+        f' data-confidence="{round(change.confidence, 4)}" data-applied="{"true" if item.applied else "false"}"'
+        f' title="{escape(facts + change.reason)}"><del>{escape(change.old)}</del>'
+        f"<ins>{escape(change.new)}</ins></span>"
     )
 
 
 def _legend() -> str:
     return (
         '<p class="legend">Confidence: <span class="key sure">90% or more</span> '
-        '<span class="key likely">70 to 90%</span> <span class="key doubtful">below 70%</span>. '
-        "Hover over or tab to a change for its reason.</p>\n"
+        '<span class="key likely">70 to 90%</span> <span class="key doubtful">below 70%</span>; '
+        '<span class="key held">dashed: held back, not applied</span>. '
+        "Hover over a change (or tab to it) for its reason.</p>\n"
     )
 
 
@@ -323,14 +336,9 @@ def _strip(entry: _File) -> str:
             f' class="spun-span" fill-opacity="{0.25 + 0.5 * probability:.2f}"><title>spun paragraph,'
             f" probability {probability:.2f}</title></rect>"
         )
-    for item in entry.ticks:
-        x = item.change.start * scale
-        kind = _band(item.change.confidence) if item.applied else "held"
-        parts.append(
-            f'<a href="#{item.ident}" class="tick" data-ref="{item.ident}"><rect x="{x:.1f}" y="3" width="3"'
-            f' height="14" class="{kind}"><title>{escape(item.change.old)} → {escape(item.change.new)}'
-            f" ({item.change.confidence:.0%})</title></rect></a>"
-        )
+    for kind, positions in entry.ticks.items():
+        path = "".join(f"M{x} 3h3v14h-3z" for x in positions)
+        parts.append(f'<path d="{path}" class="tick {kind}"/>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -350,18 +358,16 @@ def _file_section(entry: _File) -> str:
     )
     body = [head, facts, _strip(entry), "\n"]
     if entry.rows:
-        body.append(_sentences("Changes", entry.rows, "applied-list"))
-    if entry.held_rows:
-        body.append(_sentences("Held back (not applied)", entry.held_rows, "held-list"))
-    if not entry.rows and not entry.held_rows:
+        items = "".join(
+            f'<li class="sentence{" alternative" if row.alternative else ""}"><span class="line">line {row.line}'
+            f"{', alternative' if row.alternative else ''}</span> {row.html}</li>\n"
+            for row in entry.rows
+        )
+        body.append(f"<ol>\n{items}</ol>\n")
+    else:
         body.append('<p class="nothing">Nothing to change.</p>\n')
     body.append("</section>\n")
     return "".join(body)
-
-
-def _sentences(heading: str, rows: Iterable[_Row], kind: str) -> str:
-    items = "".join(f'<li class="sentence"><span class="line">line {r.line}</span> {r.html}</li>\n' for r in rows)
-    return f'<div class="{kind}"><h4>{heading}</h4>\n<ol>\n{items}</ol></div>\n'
 
 
 _STYLE = """
@@ -375,6 +381,7 @@ h1{font-size:1.5rem;margin:1rem 0 .25rem}h2{font-size:1.2rem;margin-top:1.5rem}
 h3{font-size:1.05rem;margin:0;word-break:break-all}h4{font-size:.9rem;margin:.6rem 0 .2rem;color:var(--muted)}
 .totals{margin:.25rem 0}.legend{color:var(--muted);margin:.25rem 0}
 .key{font-weight:600}.key.sure{color:var(--sure)}.key.likely{color:var(--likely)}.key.doubtful{color:var(--doubtful)}
+.key.held{color:var(--held)}
 #controls{position:sticky;top:0;z-index:2;background:var(--bg);border-bottom:1px solid var(--line);
 padding:.5rem 0;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center}
 #controls[hidden]{display:none}#shown-count{color:var(--muted)}
@@ -385,20 +392,21 @@ th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending]
 td.num{text-align:right;font-variant-numeric:tabular-nums}tr.spun td:nth-child(2){color:var(--spun);font-weight:600}
 .chart{margin:0 0 1rem}.chart text{font-size:10px;fill:var(--muted)}.bar{fill:var(--muted)}.bar.spun{fill:var(--spun)}
 .axis{stroke:var(--line)}
-.file{border-top:1px solid var(--line);padding:.75rem 0}.facts{margin:.2rem 0;color:var(--muted)}
+.file{border-top:1px solid var(--line);padding:.75rem 0;content-visibility:auto;contain-intrinsic-size:auto 240px}
+.facts{margin:.2rem 0;color:var(--muted)}
 .strip{width:100%;height:20px;display:block}.track{fill:var(--track)}.spun-span{fill:var(--spun)}
-.tick rect.sure{fill:var(--sure)}.tick rect.likely{fill:var(--likely)}.tick rect.doubtful{fill:var(--doubtful)}
-.tick rect.held{fill:var(--held);fill-opacity:.6}.tick.off{display:none}
+.tick.sure{fill:var(--sure)}.tick.likely{fill:var(--likely)}.tick.doubtful{fill:var(--doubtful)}
+.tick.held{fill:var(--held);fill-opacity:.6}
 ol{padding-left:1.2rem;margin:.2rem 0}li.sentence{margin:.25rem 0}.line{color:var(--muted);font-size:.8rem}
 .change{position:relative;border-radius:3px;padding:0 2px;outline-offset:1px}
 .change del{color:var(--muted)}.change ins{text-decoration:none;font-weight:600;margin-left:.2em}
 .change.sure ins{color:var(--sure)}.change.likely ins{color:var(--likely)}.change.doubtful ins{color:var(--doubtful)}
-.held-list .change{border:1px dashed var(--held)}.fixed{text-decoration:underline dotted var(--muted)}
-.why{display:none;position:absolute;left:0;top:1.4em;z-index:3;min-width:16rem;max-width:30rem;
-background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:4px;padding:.3rem .5rem;
-font-size:.8rem;box-shadow:0 2px 8px rgba(0,0,0,.2)}
-.change:hover .why,.change:focus .why{display:block}
-.orig{display:none}.change.off{display:none}.change.off+.orig{display:inline}
+.change.held{border:1px dashed var(--held)}.fixed{text-decoration:underline dotted var(--muted)}
+li.alternative .line{color:var(--held)}
+#tip{position:absolute;z-index:3;max-width:30rem;background:var(--bg);color:var(--fg);
+border:1px solid var(--line);border-radius:4px;padding:.3rem .5rem;font-size:.8rem;box-shadow:0 2px 8px rgba(0,0,0,.2)}
+.change.off{border-color:transparent;padding:0}.change.off ins{display:none}
+.change.off del{text-decoration:none;color:inherit}
 .failure{color:var(--doubtful)}.nothing{color:var(--muted);margin:.2rem 0}
 [hidden]{display:none!important}
 """
@@ -411,30 +419,46 @@ var slider=document.getElementById("min-confidence"),shown=document.getElementBy
 held=document.getElementById("show-held"),byFile=document.getElementById("file-filter"),
 byWord=document.getElementById("word-filter"),count=document.getElementById("shown-count");
 var rows={};document.querySelectorAll("tr.file-row").forEach(function(r){rows[r.dataset.path]=r;});
+var files=Array.prototype.map.call(document.querySelectorAll("section.file"),function(file){
+  return {el:file,path:file.dataset.path.toLowerCase(),row:rows[file.dataset.path],
+    sentences:Array.prototype.map.call(file.querySelectorAll("li.sentence"),function(li){
+      return {el:li,changes:Array.prototype.map.call(li.querySelectorAll(".change"),function(c){
+        return {el:c,confidence:parseFloat(c.dataset.confidence),applied:c.dataset.applied==="true",
+          old:c.dataset.old.toLowerCase(),new:c.dataset.new.toLowerCase()};})};})};});
 function update(){
   var min=parseFloat(slider.value),withHeld=held.checked,f=byFile.value.trim().toLowerCase(),
   w=byWord.value.trim().toLowerCase(),visible=0,total=0;
   shown.textContent=min.toFixed(2);
-  document.querySelectorAll("section.file").forEach(function(file){
-    var pathOk=file.dataset.path.toLowerCase().indexOf(f)>=0,inFile=0;
-    file.querySelectorAll(".change").forEach(function(c){
-      total++;
-      var ok=pathOk&&parseFloat(c.dataset.confidence)>=min&&(withHeld||c.dataset.applied==="true")&&
-        (!w||c.dataset.old.toLowerCase().indexOf(w)>=0||c.dataset.new.toLowerCase().indexOf(w)>=0);
-      c.classList.toggle("off",!ok);
-      if(ok){visible++;inFile++;}
+  files.forEach(function(file){
+    var pathOk=file.path.indexOf(f)>=0,inFile=0;
+    file.sentences.forEach(function(sentence){
+      var inSentence=0;
+      sentence.changes.forEach(function(c){
+        total++;
+        var ok=pathOk&&c.confidence>=min&&(withHeld||c.applied)&&(!w||c.old.indexOf(w)>=0||c.new.indexOf(w)>=0);
+        if(c.el.classList.contains("off")===ok){c.el.classList.toggle("off",!ok);}
+        if(ok){inSentence++;}
+      });
+      if(sentence.el.hidden!==(inSentence===0)){sentence.el.hidden=inSentence===0;}
+      inFile+=inSentence;
     });
-    file.querySelectorAll("li.sentence").forEach(function(s){s.hidden=!s.querySelector(".change:not(.off)");});
-    file.querySelectorAll(".applied-list,.held-list").forEach(function(list){
-      list.hidden=!list.querySelector("li.sentence:not([hidden])");});
-    file.querySelectorAll(".tick").forEach(function(t){
-      var c=document.getElementById(t.dataset.ref);t.classList.toggle("off",!!c&&c.classList.contains("off"));});
-    file.hidden=!pathOk||(w!==""&&inFile===0);
-    var row=rows[file.dataset.path];if(row){row.hidden=file.hidden;}
+    visible+=inFile;
+    var hide=!pathOk||(w!==""&&inFile===0);
+    if(file.el.hidden!==hide){file.el.hidden=hide;if(file.row){file.row.hidden=hide;}}
   });
   count.textContent=visible+" of "+total+" suggestions shown";
 }
-[slider,held,byFile,byWord].forEach(function(el){el.addEventListener("input",update);});
+var tip=document.createElement("div");tip.id="tip";tip.setAttribute("role","tooltip");tip.hidden=true;
+document.body.appendChild(tip);
+files.forEach(function(file){file.sentences.forEach(function(s){s.changes.forEach(function(c){c.el.tabIndex=0;});});});
+document.addEventListener("focusin",function(event){
+  var c=event.target.closest?event.target.closest(".change"):null;
+  if(!c){tip.hidden=true;return;}
+  var box=c.getBoundingClientRect();tip.textContent=c.title;tip.hidden=false;
+  tip.style.left=(box.left+window.scrollX)+"px";tip.style.top=(box.bottom+window.scrollY+4)+"px";
+});
+document.addEventListener("focusout",function(){tip.hidden=true;});
+[slider,byFile,byWord].forEach(function(el){el.addEventListener("input",update);});
 held.addEventListener("change",update);
 var table=document.getElementById("file-table");
 table.querySelectorAll("th").forEach(function(th,col){
