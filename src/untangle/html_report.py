@@ -189,6 +189,12 @@ def _sentence(
     an alternative's copy) each applied change that does not touch them as its new words."""
     first, last = layer[0].change.start, layer[-1].change.end
     lo, hi = max(left, first - around), min(right, last + around)
+    if lo > left:  # start and end an excerpt at a word boundary
+        space = source.find(" ", lo, first)
+        lo = space + 1 if space >= 0 else first
+    if hi < right:
+        space = source.rfind(" ", last, hi)
+        hi = space if space >= 0 else last
     marks = [(item.change.start, item.change.end, _change(item)) for item in layer]
     for change in applied:
         if lo <= change.start and change.end <= hi and not any(_overlap(change, item.change) for item in layer):
@@ -301,7 +307,7 @@ def _chart(files: Sequence[_File]) -> str:
     top = max(bins) or 1
     bars = []
     for number, count in enumerate(bins):
-        height = 100 * count / top
+        height = 90 * count / top
         x = 30 + number * 40
         label = f"{number / 10:.1f} to {(number + 1) / 10:.1f}: {count} file{'s' if count != 1 else ''}"
         bars.append(
@@ -455,7 +461,8 @@ document.addEventListener("focusin",function(event){
   var c=event.target.closest?event.target.closest(".change"):null;
   if(!c){tip.hidden=true;return;}
   var box=c.getBoundingClientRect();tip.textContent=c.title;tip.hidden=false;
-  tip.style.left=(box.left+window.scrollX)+"px";tip.style.top=(box.bottom+window.scrollY+4)+"px";
+  var left=Math.max(0,Math.min(box.left,document.documentElement.clientWidth-tip.offsetWidth-8));
+  tip.style.left=(left+window.scrollX)+"px";tip.style.top=(box.bottom+window.scrollY+4)+"px";
 });
 document.addEventListener("focusout",function(){tip.hidden=true;});
 [slider,byFile,byWord].forEach(function(el){el.addEventListener("input",update);});
