@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from own_texts import CLEAN
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from own_texts import CLEAN  # noqa: E402 - a helper module next to this one
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
