@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""How well a cheap screen (no language model) could tell spun text from clean, before the engine.
+
+A measurement for issue 19's screen, not the screen itself. Each word or phrase the built-in
+tables list as a spun form gets a strength from the tables alone: ln of how much likelier it is as
+a spinner's output than as itself, by unigram frequency (sum over its originals of P(original) x
+the prior, over P(written)). A text's score is the best, over a few spin rates s, of
+sum ln(1 - s + s e^strength): a likelihood ratio of "spun at rate s" against "clean" that ignores
+context. The script prints, per threshold, the share of spun paragraphs and documents (every family
+of bench/families.py, bench/spinner.py's family, the development article when ../shared/dev exists)
+that such a screen would clear, against the share of clean text it would clear.
+
+Needs WordNet (wordnet-base) for the emulators. Usage: python bench/screen.py
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from functools import cache
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from families import FAMILIES  # noqa: E402
+from own_texts import CLEAN, LONGER, MORE  # noqa: E402
+from spinner import spin  # noqa: E402
+
+from untangle.dictionary import LN10, builtin, builtin_phrases  # noqa: E402
+
+TABLES = (builtin(), builtin_phrases())
+WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+RATES = (0.02, 0.05, 0.1, 0.2, 0.4)
+DEV = ROOT.parent / "shared" / "dev"
+
+
+@cache
+def _entries(word: str) -> tuple:
+    return tuple(entry for table in TABLES for entry in table.starting_with(word))
+
+
+def _strength(entries) -> float:  # noqa: ANN001
+    logs = [math.log(e.prior) + e.original_zipf * LN10 for e in entries]
+    top = max(logs)
+    return top + math.log(sum(math.exp(v - top) for v in logs)) - entries[0].spun_zipf * LN10
+
+
+def terms(text: str) -> list[float]:
+    """The strength of every listed spun form in `text` (a matching phrase counts once, as itself)."""
+    words = [w.lower() for w in WORD.findall(text)]
+    found, position = [], 0
+    while position < len(words):
+        entries = _entries(words[position])
+        best, span = None, 1
+        by_form: dict[str, list] = {}
+        for entry in entries:
+            by_form.setdefault(entry.spun, []).append(entry)
+        for form, group in by_form.items():
+            parts = form.split(" ")
+            if words[position : position + len(parts)] == parts:
+                value = _strength(group)
+                if best is None or value > best:
+                    best, span = value, len(parts)
+        if best is not None:
+            found.append(best)
+        position += span
+    return found
+
+
+def score(text: str) -> float:
+    values = terms(text)
+    if not values:
+        return -math.inf
+    return max(sum(math.log(1 - s + s * math.exp(min(a, 30.0))) for a in values) for s in RATES)
+
+
+def spun_sets() -> list[tuple[str, str, str]]:
+    """(family, clean, spun) for every emulated family on our articles, and the dev article."""
+    corpus = BENCH / "corpus"
+    articles = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    science = [p.read_text(encoding="utf-8") for p in sorted((corpus / "science").glob("*.txt"))]
+    sets = []
+    for text in articles:
+        for seed, as_written in ((0, False), (1, True), (2, False)):
+            sets.append(("wordnet1", text, spin(text, seed, as_written)))
+        for family in ("phrase", "wordnet2", "double", "double+the", "lowrate"):
+            sets.append((family, text, FAMILIES[family](text, 1)))
+    for text in science:
+        sets.append(("papermill", text, FAMILIES["papermill"](text, 1)))
+    if (DEV / "milley.spun.txt").exists():
+        spun = (DEV / "milley.spun.txt").read_text(encoding="utf-8")
+        sets.append(("dev", spun, spun))  # every paragraph of it is spun
+    return sets
+
+
+def clean_texts() -> list[str]:
+    corpus = BENCH / "corpus"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((corpus / "science").glob("*.txt"))]
+    texts += [CLEAN, MORE, LONGER]
+    if (DEV / "clean").is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted((DEV / "clean").iterdir()) if p.is_file()]
+    return texts
+
+
+def main() -> int:
+    spun_paragraphs, spun_documents = [], []
+    for family, clean, spun in spun_sets():
+        spun_documents.append((score(spun), family))
+        before, after = clean.split("\n"), spun.split("\n")
+        if len(before) != len(after):
+            continue  # a spinner that moved line breaks: its paragraphs cannot be paired
+        for original, written in zip(before, after, strict=True):
+            if written.strip() and (original != written or family == "dev"):
+                spun_paragraphs.append((score(written), family))
+    clean_paragraphs, clean_documents = [], []
+    for text in clean_texts():
+        clean_documents.append((score(text), len(text)))
+        clean_paragraphs += [(score(p), len(p)) for p in text.split("\n") if p.strip()]
+    print(f"{len(spun_paragraphs)} spun paragraphs, {len(spun_documents)} spun documents;", end=" ")
+    print(f"{len(clean_paragraphs)} clean paragraphs in {len(clean_documents)} clean documents")
+    for unit, spun, clean in (
+        ("paragraphs", spun_paragraphs, clean_paragraphs),
+        ("documents", spun_documents, clean_documents),
+    ):
+        total = sum(size for _, size in clean)
+        print(f"screening {unit}: threshold, spun cleared, clean cleared (share of bytes)")
+        for threshold in (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0):
+            cleared = [family for value, family in spun if value < threshold]
+            kept = sum(size for value, size in clean if value < threshold)
+            families = ", ".join(sorted({f"{f} {cleared.count(f)}" for f in cleared}))
+            print(f"  {threshold:5.1f}  {len(cleared):4d}/{len(spun)} ({families or 'none'})  {kept / total:.2f}")
+        lowest = sorted(spun)[:5]
+        print(f"  lowest spun scores: {', '.join(f'{v:.2f} {f}' for v, f in lowest)}")
+        print(f"  highest clean scores: {', '.join(f'{v:.2f}' for v, _ in sorted(clean)[-5:])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
