@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ SURE, LIKELY = 0.9, 0.7  # confidence bands, coloured apart
 EXCERPT = 300  # characters of a sentence kept on each side of its changes
 ALTERNATIVE_EXCERPT = 60  # the same, in the copy of a sentence that shows an alternative
 STRIP_WIDTH = 1000  # the strip's coordinate width (it is scaled to the page)
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ class HtmlReport:
         for item in shown:
             kind = _band(item.change.confidence) if item.applied else "held"
             entry.ticks.setdefault(kind, []).append(round(item.change.start * scale))
-        lines = [0] + [index + 1 for index, char in enumerate(source) if char == "\n"]
+        lines = [0] + [match.end() for match in _NEWLINE.finditer(source)]  # where each line starts
         entry.rows = _rows(source, shown, lines)
         self.files.append(entry)
 
