@@ -126,11 +126,12 @@ def test_the_slider_hides_changes_below_it(browser, report, tmp_path: Path) -> N
             # in a sentence still shown, a hidden change leaves its old word as plain text; a sentence
             # with no change left is hidden
             words = browser.execute_script(
-                "return Array.from(document.querySelectorAll('.change.off')).map(c => [c.closest('li').hidden,"
+                "return Array.from(document.querySelectorAll('.change.off:not(.or)')).map(c => [c.closest('li').hidden,"
                 " c.querySelector('del').offsetParent !== null,"
                 " getComputedStyle(c.querySelector('del')).textDecorationLine])"
             )
-            assert len(words) == len(suggestions) - len(expected) > 0
+            hidden = browser.execute_script("return document.querySelectorAll('.change.off').length")
+            assert hidden == len(suggestions) - len(expected) >= len(words) > 0
             assert all(shown == (not row_hidden) for row_hidden, shown, _ in words)
             assert all(line == "none" for row_hidden, _, line in words if not row_hidden)
             assert any(not row_hidden for row_hidden, _, _ in words)

@@ -151,9 +151,10 @@ def _band(confidence: float) -> str:
 
 
 def _rows(source: str, shown: Sequence[_Shown], lines: list[int]) -> list[_Row]:
-    """The sentences holding `shown`, applied changes and held-back suggestions together; a
-    suggestion overlapping one already placed (an alternative for the same words) gets another
-    copy of the sentence, marked as an alternative."""
+    """The sentences holding `shown`, applied changes and held-back suggestions together. Another
+    suggestion for exactly the words of one already placed follows it ("or ..."); one that
+    overlaps others otherwise (a phrase across two words) gets another copy of the sentence,
+    marked as an alternative."""
     groups: list[tuple[int, int, list[_Shown]]] = []
     for item in shown:  # in text order, applied before held back at the same place
         left, right = sentence_span(source, item.change.start, item.change.end)
@@ -165,18 +166,24 @@ def _rows(source: str, shown: Sequence[_Shown], lines: list[int]) -> list[_Row]:
     rows = []
     for left, right, members in groups:
         layers: list[list[_Shown]] = []
+        same: dict[tuple[int, int], list[_Shown]] = {}  # a placed suggestion's span -> the others for it
         for item in sorted(members, key=lambda m: not m.applied):  # the applied ones all in the first copy
+            span = (item.change.start, item.change.end)
+            if span in same:
+                same[span].append(item)
+                continue
             layer = next((lay for lay in layers if not any(_overlap(item.change, o.change) for o in lay)), None)
             if layer is None:
                 layers.append([item])
             else:
                 layer.append(item)
+            same[span] = []
         applied = [item.change for item in members if item.applied]
         for number, layer in enumerate(layers):
             layer.sort(key=lambda m: m.change.start)
             line = bisect_right(lines, layer[0].change.start)
             around = ALTERNATIVE_EXCERPT if number else EXCERPT
-            rows.append(_Row(line, _sentence(source, left, right, layer, applied, around), number > 0))
+            rows.append(_Row(line, _sentence(source, left, right, layer, same, applied, around), number > 0))
     return rows
 
 
@@ -185,7 +192,13 @@ def _overlap(one: Change, other: Change) -> bool:
 
 
 def _sentence(
-    source: str, left: int, right: int, layer: Sequence[_Shown], applied: Sequence[Change], around: int
+    source: str,
+    left: int,
+    right: int,
+    layer: Sequence[_Shown],
+    others: dict[tuple[int, int], list[_Shown]],
+    applied: Sequence[Change],
+    around: int,
 ) -> str:
     """A sentence as HTML: the text escaped, each suggestion an element carrying its data, and (in
     an alternative's copy) each applied change that does not touch them as its new words."""
@@ -197,7 +210,15 @@ def _sentence(
     if hi < right:
         space = source.rfind(" ", last, hi)
         hi = space if space >= 0 else last
-    marks = [(item.change.start, item.change.end, _change(item)) for item in layer]
+    marks = [
+        (
+            item.change.start,
+            item.change.end,
+            _change(item)
+            + "".join(_change(other, instead=True) for other in others[item.change.start, item.change.end]),
+        )
+        for item in layer
+    ]
     for change in applied:
         if lo <= change.start and change.end <= hi and not any(_overlap(change, item.change) for item in layer):
             marks.append((change.start, change.end, f'<span class="fixed">{escape(change.new)}</span>'))
@@ -213,10 +234,10 @@ def _sentence(
     return "".join(pieces)
 
 
-def _change(item: _Shown) -> str:
+def _change(item: _Shown, instead: bool = False) -> str:
     """One suggestion: old struck, new marked; its confidence, relation and reason in its title
     (shown on hover, and by the script on keyboard focus). A filter that hides it leaves the old
-    word as plain text."""
+    word as plain text. `instead`: another suggestion for the words just shown, "or" its new words."""
     change = item.change
     # The reason already names the relation and the confidence; say only what it does not.
     facts = "".join(
@@ -229,10 +250,10 @@ def _change(item: _Shown) -> str:
         if wanted
     )
     return (
-        f'<span class="change {_band(change.confidence)}{"" if item.applied else " held"}"'
+        f'<span class="change {_band(change.confidence)}{"" if item.applied else " held"}{" or" if instead else ""}"'
         f' data-old="{escape(change.old)}" data-new="{escape(change.new)}"'
         f' data-confidence="{round(change.confidence, 4)}" data-applied="{"true" if item.applied else "false"}"'
-        f' title="{escape(facts + change.reason)}"><del>{escape(change.old)}</del>'
+        f' title="{escape(facts + change.reason)}">{"" if instead else f"<del>{escape(change.old)}</del>"}'
         f"<ins>{escape(change.new)}</ins></span>"
     )
 
@@ -410,7 +431,7 @@ ol{padding-left:1.2rem;margin:.2rem 0}li.sentence{margin:.25rem 0}.line{color:va
 .change del{color:var(--muted)}.change ins{text-decoration:none;font-weight:600;margin-left:.2em}
 .change.sure ins{color:var(--sure)}.change.likely ins{color:var(--likely)}.change.doubtful ins{color:var(--doubtful)}
 .change.held{border:1px dashed var(--held)}.fixed{text-decoration:underline dotted var(--muted)}
-li.alternative .line{color:var(--held)}
+li.alternative .line{color:var(--held)}.change.or::before{content:"or ";color:var(--muted)}
 #tip{position:absolute;z-index:3;max-width:30rem;background:var(--bg);color:var(--fg);
 border:1px solid var(--line);border-radius:4px;padding:.3rem .5rem;font-size:.8rem;box-shadow:0 2px 8px rgba(0,0,0,.2)}
 .change.off{border-color:transparent;padding:0}.change.off ins{display:none}
