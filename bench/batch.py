@@ -36,10 +36,17 @@ def build_folder(folder: Path, count: int, seed: int = 7) -> int:
     clean = [p for path in sorted((BENCH / "corpus").glob("*.txt")) for p in paragraphs(path)]
     spun = paragraphs(ROOT / "examples" / "spun-article.txt")
     rng = random.Random(seed)
-    size = 0
+    texts = []
     for number in range(count):
         pool = spun if number % 3 == 0 else clean
-        text = "\n\n".join(rng.choice(pool) for _ in range(rng.randint(2, 4))) + "\n"
+        texts.append("\n\n".join(rng.choice(pool) for _ in range(rng.randint(2, 4))) + "\n")
+    return write_articles(folder, texts)
+
+
+def write_articles(folder: Path, texts: list[str]) -> int:
+    """Write `texts` as article files under `folder` (100 per subfolder); return their size in bytes."""
+    size = 0
+    for number, text in enumerate(texts):
         path = folder / f"part{number // 100:03d}" / f"article{number:05d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

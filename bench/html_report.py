@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,43 +21,31 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent / "scripts"))  # the browser set-up the tests share
 
 from batch import build_folder as build_batch_folder  # noqa: E402 - a sibling benchmark module
-from batch import paragraphs  # noqa: E402
+from batch import paragraphs, write_articles  # noqa: E402
 from spinner import spin  # noqa: E402
+
+from chromium import headless_chromium, missing  # noqa: E402
 
 
 def build_folder(folder: Path, count: int, seed: int = 11) -> tuple[int, int]:
     """Write `count` articles under `folder`; return (bytes written, spun files)."""
     pool = [p for path in sorted((BENCH / "corpus").glob("*.txt")) for p in paragraphs(path)]
     rng = random.Random(seed)
-    size = spun = 0
+    texts = []
     for number in range(count):
         text = "\n\n".join(rng.choice(pool) for _ in range(rng.randint(2, 4))) + "\n"
-        if number % 3 == 0:
-            text, spun = spin(text, seed=number), spun + 1
-        path = folder / f"part{number // 100:03d}" / f"article{number:05d}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        size += len(text.encode("utf-8"))
-    return size, spun
+        texts.append(spin(text, seed=number) if number % 3 == 0 else text)
+    return write_articles(folder, texts), len(range(0, count, 3))
 
 
 def browser_figures(report: Path) -> dict[str, float] | None:
     """Load time of the page in headless chromium and the time one slider move takes, in seconds."""
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
+    if missing():
         return None
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver_path):
-        return None
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1400"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = headless_chromium()
     try:
         started = time.perf_counter()
         driver.get(report.as_uri())

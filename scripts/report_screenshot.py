@@ -8,7 +8,6 @@ Usage: python scripts/report_screenshot.py [--output docs/report.png]
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,21 +20,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "report.png")
     args = parser.parse_args()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    from chromium import headless_chromium
 
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.html"
         with report.open("wb") as out:
             command = [sys.executable, "-m", "untangle.cli", "diff", "--format", "html", "-q", "examples/"]
             subprocess.run(command, stdout=out, check=True, cwd=ROOT)
-        options = webdriver.ChromeOptions()
-        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,1250"):
-            options.add_argument(argument)
-        driver = webdriver.Chrome(
-            service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
-        )
+        driver = headless_chromium(size="1100,1250")
         try:
             driver.get(report.as_uri())
             # show the keyboard tooltip of one doubtful change, as a reader checking it would

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,44 +17,22 @@ from click.testing import CliRunner
 from untangle.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from report_folder import write_report_folder  # noqa: E402 - a helper module next to the tests
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+from chromium import headless_chromium, missing  # noqa: E402 - the browser set-up the benchmark shares
+
 REQUIRED = os.environ.get("UNTANGLE_BROWSER_TESTS") == "required"
 SHOTS = os.environ.get("UNTANGLE_SCREENSHOTS")  # a folder to keep the screenshots in, if set
 
 
-def _browser_missing() -> str | None:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed"
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        return "Debian's chromium and chromium-driver are not installed"
-    return None
-
-
-def _driver(javascript: bool = True):  # noqa: ANN202
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1400"):
-        options.add_argument(argument)
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-
-
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
-    missing = _browser_missing()
-    if missing:
+    absent = missing()
+    if absent:
         if REQUIRED:
-            pytest.fail(f"browser tests are required here, but {missing}")
-        pytest.skip(missing)
+            pytest.fail(f"browser tests are required here, but {absent}")
+        pytest.skip(absent)
     root = tmp_path_factory.mktemp("browser")
     folder = write_report_folder(root / "articles")
     runner = CliRunner()
@@ -69,7 +46,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
 
 @pytest.fixture(scope="module")
 def browser(report: tuple[Path, list[dict]]) -> Iterator:
-    driver = _driver()
+    driver = headless_chromium()
     driver.get(report[0].as_uri())
     yield driver
     driver.quit()
@@ -197,7 +174,7 @@ def test_sorting_the_table(browser) -> None:  # noqa: ANN001
 
 def test_readable_without_javascript(report, tmp_path: Path) -> None:  # noqa: ANN001
     path, suggestions = report
-    driver = _driver(javascript=False)
+    driver = headless_chromium(javascript=False)
     try:
         driver.get(path.as_uri())
         assert len(_visible(driver)) == len(suggestions)  # every change is shown

@@ -99,10 +99,9 @@ class HtmlReport:
 
     def render(self) -> str:
         """The whole page, as one string."""
-        style, script = _STYLE, _SCRIPT
         policy = (
             "default-src 'none'; img-src data:; "
-            f"style-src '{_digest(style)}'; script-src '{_digest(script)}'; form-action 'none'; base-uri 'none'"
+            f"style-src '{_digest(_STYLE)}'; script-src '{_digest(_SCRIPT)}'; form-action 'none'; base-uri 'none'"
         )
         read = [f for f in self.files if not f.failure]
         spun = sum(f.spun_probability >= SPUN for f in read)
@@ -113,7 +112,7 @@ class HtmlReport:
             '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
             f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n',
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-            f"<title>{escape(self.title)}</title>\n<style>{style}</style>\n</head>\n<body>\n",
+            f"<title>{escape(self.title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n",
             f"<header><h1>{escape(self.title)}</h1>\n",
             '<p class="totals">',
             f"<b>{len(read)}</b> file{'s' if len(read) != 1 else ''} scanned, ",
@@ -129,7 +128,7 @@ class HtmlReport:
             '<h2 id="files">Files</h2>\n',
             *(_file_section(entry) for entry in self.files),
             "</main>\n",
-            f"<script>{script}</script>\n</body>\n</html>\n",
+            f"<script>{_SCRIPT}</script>\n</body>\n</html>\n",
         ]
         return "".join(parts)
 
