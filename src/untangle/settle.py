@@ -48,6 +48,7 @@ TRIGRAM_SHARE = 0.5
 # (Taking the better of it and the best listed original's fit, as the lattice's reading does,
 # held right originals back: dev 0.841 / 0.974, tuning /lookup 0.740 / 0.939 against 0.780 / 0.931.)
 ANYTHING_SHARE = 0.7
+EMISSION_SHARE = 1.0  # weight of the channel model's log-probabilities (the arcs' emissions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +251,7 @@ def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -
     contexts: dict[tuple[Arc, ...], float] = {}
     for reading, (context, local) in scored.items():
         fit = CONTEXT_SHARE * context + TRIGRAM_SHARE * local
-        logits[reading] = sum(a.emission for a in reading) + fit
+        logits[reading] = EMISSION_SHARE * sum(a.emission for a in reading) + fit
         # The same reading with one listed original replaced by "an original no table lists". Where
         # the scorer answered the open slot, it reads as the scorer's best word other than those
         # offered (to the trigram, as the best listed one); elsewhere as the best listed original.
@@ -265,7 +266,7 @@ def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -
                 unlisted = fit
             contexts[key] = max(contexts.get(key, -math.inf), unlisted)
     for key, fit in contexts.items():
-        logits[key] = sum(a.emission for a in key) + fit
+        logits[key] = EMISSION_SHARE * sum(a.emission for a in key) + fit
     top = max(logits.values())
     norm = top + math.log(sum(math.exp(v - top) for v in logits.values()))
     posterior: dict[Arc, float] = {}
