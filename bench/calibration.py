@@ -11,10 +11,7 @@ Usage: python bench/calibration.py [--neural]
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -22,29 +19,13 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "src"))
 
-from quality import CORPUS, HELD_OUT, SHARED_DEV  # noqa: E402
+from quality import CORPUS, HELD_OUT, SHARED_DEV, dev_scores  # noqa: E402
 from scoring import score  # noqa: E402
 
 import untangle  # noqa: E402
 from untangle.result import apply_changes  # noqa: E402
 
 BANDS = ((0.5, 0.7), (0.7, 0.9), (0.9, 1.01))
-
-
-def _dev_precision(spun: str, output: str) -> tuple[int, int]:
-    """(correct, edits) of `output` against the development article's gold, by its own scorer."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "out.txt"
-        path.write_text(output, encoding="utf-8")
-        done = subprocess.run(
-            [sys.executable, str(SHARED_DEV / "score.py"), str(SHARED_DEV / "milley.spun.txt")]
-            + [str(SHARED_DEV / "milley.gold.txt"), str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    figures = json.loads(done.stdout)
-    return figures["correct"], figures["edits"]
 
 
 def main() -> int:
@@ -66,7 +47,8 @@ def main() -> int:
             chosen = [c for c in suggestions if band[0] <= c.confidence < band[1]]
             output = apply_changes(spun, chosen)
             if original is None:
-                correct, edits = _dev_precision(spun, output)
+                dev = dev_scores(output)
+                correct, edits = dev["correct"], dev["edits"]
             else:
                 figures = score(spun, original, output)
                 correct, edits = figures.correct, figures.edits

@@ -26,7 +26,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent / "src"))
 
-from quality import CORPUS, HELD_OUT, SHARED_DEV, VARIANTS  # noqa: E402
+from quality import CORPUS, HELD_OUT, SHARED_DEV, VARIANTS, dev_scores  # noqa: E402
 from scoring import score  # noqa: E402
 
 import untangle  # noqa: E402
@@ -91,7 +91,8 @@ def run(texts, thresholds: tuple[float, ...]) -> dict[tuple[str, float], tuple[f
         for threshold in thresholds:
             output = apply_changes(spun, [c for c in changes if c.confidence >= threshold])
             if original is None:
-                figures = _dev_figures(output)
+                dev = dev_scores(output)
+                figures = (dev["restored"], dev["swaps"], dev["correct"], dev["edits"])
             else:
                 result = score(spun, original, output)
                 figures = (result.restored, result.swaps, result.correct, result.edits)
@@ -99,26 +100,6 @@ def run(texts, thresholds: tuple[float, ...]) -> dict[tuple[str, float], tuple[f
             for i, value in enumerate(figures):
                 row[i] += value
     return {key: (r / max(s, 1), c / max(e, 1)) for key, (r, s, c, e) in totals.items()}
-
-
-def _dev_figures(output: str) -> tuple[int, int, int, int]:
-    """(restored, swaps, correct, edits) of `output` by the development set's own scorer."""
-    import json
-    import subprocess
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "out.txt"
-        path.write_text(output, encoding="utf-8")
-        done = subprocess.run(
-            [sys.executable, str(SHARED_DEV / "score.py"), str(SHARED_DEV / "milley.spun.txt")]
-            + [str(SHARED_DEV / "milley.gold.txt"), str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    figures = json.loads(done.stdout)
-    return figures["restored"], figures["swaps"], figures["correct"], figures["edits"]
 
 
 def main() -> int:

@@ -31,6 +31,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -62,20 +63,26 @@ def row(name: str, recall: float, precision: float, harmful: int, swaps: int, ed
     return f"{name:<16} {figures}  swaps {swaps:4d}  edits {edits:4d}"
 
 
+def dev_scores(output: str) -> dict:
+    """The development set's own scorer's figures (recall, precision, swaps, edits, ...) for `output`."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.txt"
+        path.write_text(output, encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, str(SHARED_DEV / "score.py"), str(SHARED_DEV / "milley.spun.txt")]
+            + [str(SHARED_DEV / "milley.gold.txt"), str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    return json.loads(done.stdout)
+
+
 def dev_set(threshold: float | None) -> list[str]:
-    spun, gold = SHARED_DEV / "milley.spun.txt", SHARED_DEV / "milley.gold.txt"
+    spun = SHARED_DEV / "milley.spun.txt"
     if not spun.exists():
         return ["dev          (../shared/dev not present: skipped)"]
-    output = BENCH / ".dev-output.txt"
-    output.write_text(fix(spun.read_text(encoding="utf-8"), threshold), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, str(SHARED_DEV / "score.py"), str(spun), str(gold), str(output)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    output.unlink()
-    figures = json.loads(done.stdout)
+    figures = dev_scores(fix(spun.read_text(encoding="utf-8"), threshold))
     lines = [
         row("dev", figures["recall"], figures["precision"], figures["harmful"], figures["swaps"], figures["edits"])
     ]
