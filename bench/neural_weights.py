@@ -6,8 +6,8 @@ the trigram's ln P and Gemma's best unlisted word ("open slot") with four weight
 answers do not depend on the weights, so this benchmark scores every text with Gemma once,
 remembers the answers (bench/.neural-cache.pkl, keyed by text and variants), and then refits
 the sets for each weight setting in seconds. Sets: the development article (when ../shared/dev
-exists) and the tuning articles spun by bench/spinner.py; --held-out adds the held-out ones (to
-check a choice, never to make it). A benchmark: it prints and never fails.
+exists) and the tuning articles spun by bench/spinner.py; --held-out takes the held-out ones
+instead (to check a choice, never to make it). A benchmark: it prints and never fails.
 
 Usage: python bench/neural_weights.py [--held-out] [--right N] [--thresholds 0.7,0.8,0.9] [SETTING ...]
        a SETTING is context,trigram,anything,emission (e.g. 1.0,0.5,0.7,1.0); default a grid
@@ -60,7 +60,9 @@ class RememberingScorer:
 
     def save(self) -> None:
         if self.asked:
-            CACHE.write_bytes(pickle.dumps(self.answers))
+            partial = CACHE.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(self.answers))
+            partial.replace(CACHE)  # an interrupted run never leaves a truncated cache behind
             self.asked = 0
 
 
@@ -115,7 +117,7 @@ def main() -> int:
     if args.settings:
         grid = [tuple(float(x) for x in s.split(",")) for s in args.settings]
     else:
-        grid = list(itertools.product((1.0, 0.7, 0.5), (0.5, 0.25), (0.7,), (1.0, 1.5)))
+        grid = list(itertools.product((1.0, 0.6), (0.5, 0.25), (0.7,), (1.0, 1.5)))
     texts = sets(args.held_out)
     for setting in grid:
         settle.CONTEXT_SHARE, settle.TRIGRAM_SHARE, settle.ANYTHING_SHARE, settle.EMISSION_SHARE = setting

@@ -41,7 +41,7 @@ MIN_PARAGRAPH_SPUN = 0.5  # below it no change can reach a confidence of one hal
 # overlaps: at full weight (1.0, 0.5) the posteriors were overconfident (our tuning articles'
 # 0.7-0.9 band right 64% of the time). bench/neural_weights.py at 0.7, dev | tuning /lookup |
 # /lemma: (1.0, 0.5) 0.864 / 0.972 | 0.777 / 0.928 | 0.722 / 0.936; (0.6, 0.25) 0.857 / 0.974 |
-# 0.766 / 0.949 | 0.708 / 0.950; two right-context tokens instead of one moved neither a point.
+# 0.766 / 0.949 | 0.708 / 0.950.
 CONTEXT_SHARE = 0.6
 TRIGRAM_SHARE = 0.25
 # Weight of an open slot's answer (the likeliest word the scorer knows there, other than the
