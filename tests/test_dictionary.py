@@ -11,11 +11,12 @@ from untangle.dictionary import (
     Dictionary,
     DictionaryError,
     Entry,
+    OriginalsFile,
+    SortedLines,
     builtin,
     data_path,
     load,
     parse,
-    parse_originals,
 )
 
 
@@ -112,12 +113,28 @@ def test_originals_carry_a_headword_flag() -> None:
     assert dictionary.is_headword("argue") and not dictionary.is_headword("argued")
 
 
-def test_parse_originals_reads_the_flag_and_rejects_bad_ones() -> None:
-    zipf, inflected = parse_originals("# c\nargue\t4.1\t1\nargued\t4.3\t0\nold\t3.0\n", "o.tsv")
-    assert zipf == {"argue": 4.1, "argued": 4.3, "old": 3.0}
-    assert inflected == {"argued"}
-    with pytest.raises(DictionaryError, match=r"o.tsv:1: headword must be 0 or 1"):
-        parse_originals("argue\t4.1\tyes\n", "o.tsv")
+def test_the_originals_file_is_read_in_place_and_its_bad_rows_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "o.tsv"
+    path.write_text("# c\nargue\t4.1\t1\nargued\t4.3\t0\nargues\tmany\t1\nold\t3.0\nolder\t2.9\tyes\n", "utf-8")
+    originals = OriginalsFile(SortedLines.open(path))  # memory-mapped, as the built-in one is
+    assert originals.get("argue") == (4.1, True)
+    assert originals.get("argued") == (4.3, False)
+    assert originals.get("old") == (3.0, True)  # no flag: a headword
+    assert originals.get("arg") is None and originals.get("zebra") is None
+    with pytest.raises(DictionaryError, match=r"o.tsv:4: zipf must be a number"):
+        originals.get("argues")
+    with pytest.raises(DictionaryError, match=r"o.tsv:6: headword must be 0 or 1"):
+        originals.get("older")
+
+
+def test_a_user_row_keeps_the_frequency_the_originals_file_gives() -> None:
+    known = OriginalsFile(SortedLines(b"argue\t4.1\t1\nargued\t4.3\t0\n"))
+    dictionary = Dictionary.over(SortedLines(), {}, known=known)
+    assert dictionary.is_original("argued") and not dictionary.is_original("reasoned")
+    assert not dictionary.is_headword("argued")
+    dictionary.add([Entry("reasoned", "argued", "user", 0.5, original_zipf=2.0)])
+    assert dictionary.zipf("argued") == 4.3 and dictionary.is_headword("argued")
+    assert dictionary.extended([]).is_headword("argued")
 
 
 def test_a_user_row_makes_its_original_a_headword() -> None:

@@ -114,7 +114,7 @@ class SortedLines:
 
     def line_number(self, offset: int) -> int:
         """1-based line number of the line starting at byte `offset` (for error messages)."""
-        return self._data.count(b"\n", 0, offset) + 1
+        return self._data[:offset].count(b"\n") + 1  # a slice: an mmap has no count()
 
     def __len__(self) -> int:
         if self._count is None:
@@ -138,6 +138,8 @@ class Dictionary:
         self._zipf: dict[str, float] = {}
         self._originals: set[str] = set()
         self._inflected: set[str] = set()
+        self._known: OriginalsFile | None = None  # the built-in originals, searched in place
+        self._headwords: set[str] = set()  # originals a user row says the spinner replaces as written
         self.add(entries)
 
     @classmethod
@@ -148,16 +150,24 @@ class Dictionary:
         return cls.over(SortedLines(text.encode("utf-8"), source), originals, inflected)
 
     @classmethod
-    def over(cls, lines: SortedLines, originals: dict[str, float], inflected: Iterable[str] = ()) -> Dictionary:
+    def over(
+        cls,
+        lines: SortedLines,
+        originals: dict[str, float],
+        inflected: Iterable[str] = (),
+        known: OriginalsFile | None = None,
+    ) -> Dictionary:
         """A dictionary over sorted data lines searched in place; rows are parsed on demand.
 
-        `inflected` names the originals that are not headwords of the spinner's thesaurus.
+        `inflected` names the originals that are not headwords of the spinner's thesaurus;
+        `known` is a further originals file, looked up in place (the built-in one).
         """
         dictionary = cls()
         dictionary._lines = lines
         dictionary._zipf.update(originals)
         dictionary._originals.update(originals)
         dictionary._inflected = set(inflected)
+        dictionary._known = known
         return dictionary
 
     def add(self, entries: Iterable[Entry]) -> None:
@@ -169,7 +179,8 @@ class Dictionary:
             self._parsed.pop(entry.spun_words[0], None)
             self._originals.add(entry.original)
             self._inflected.discard(entry.original)  # a user's row says the spinner replaces it as written
-            if entry.original_zipf:
+            self._headwords.add(entry.original)
+            if entry.original_zipf and self._known_row(entry.original) is None:
                 self._zipf.setdefault(entry.original, entry.original_zipf)
 
     def extended(self, entries: Iterable[Entry]) -> Dictionary:
@@ -182,6 +193,8 @@ class Dictionary:
         copy._zipf = dict(self._zipf)
         copy._originals = set(self._originals)
         copy._inflected = set(self._inflected)
+        copy._known = self._known
+        copy._headwords = set(self._headwords)
         copy._added = {word: list(bucket) for word, bucket in self._added.items()}
         copy.add(entries)
         return copy
@@ -220,18 +233,30 @@ class Dictionary:
         """The Zipf frequency of `word` if the dictionary records one, else 0.0."""
         known = self._zipf.get(word)
         if known is None:
-            known = next((e.spun_zipf for e in self.starting_with(word) if e.spun == word), 0.0)
+            row = self._known_row(word)
+            if row is not None:
+                known = row[0]
+            else:
+                known = next((e.spun_zipf for e in self.starting_with(word) if e.spun == word), 0.0)
             self._zipf[word] = known
         return known
 
     def is_original(self, word: str) -> bool:
         """True if some entry restores to `word`, so a spinner could have replaced it."""
-        return word in self._originals
+        return word in self._originals or self._known_row(word) is not None
 
     def is_headword(self, word: str) -> bool:
         """True unless `word` is a form the spinner's thesaurus lists only under its lemma
         ("argued" under "argue"): a spinner that looks words up as written leaves it alone."""
-        return word not in self._inflected
+        if word in self._inflected:
+            return False
+        if word in self._headwords:
+            return True
+        row = self._known_row(word)
+        return row is None or row[1]
+
+    def _known_row(self, word: str) -> tuple[float, bool] | None:
+        return self._known.get(word) if self._known is not None else None
 
     def __len__(self) -> int:
         return len(self._lines) + sum(len(bucket) for bucket in self._added.values())
@@ -357,27 +382,33 @@ def data_path(name: str) -> Path:
     raise DictionaryError(f"the built-in data file {name} is missing from the installation")
 
 
-def parse_originals(text: str, source: str) -> tuple[dict[str, float], set[str]]:
-    """originals.tsv: one `word<TAB>zipf<TAB>headword` per line (headword 1 or 0; 1 if absent).
+class OriginalsFile:
+    """originals.tsv searched in place: a word's Zipf frequency and headword flag, parsed when
+    asked (parsing all 23,000 rows was a quarter of untangle's start-up)."""
 
-    Returns each original's Zipf frequency and the set of originals that are not headwords.
-    """
-    originals: dict[str, float] = {}
-    inflected: set[str] = set()
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line or line.startswith("#"):
-            continue
-        word, _, rest = line.partition("\t")
-        zipf, _, headword = rest.partition("\t")
-        try:
-            originals[word] = float(zipf)
-        except ValueError:
-            raise DictionaryError(f"{source}:{number}: zipf must be a number, got {zipf!r}") from None
-        if headword not in ("", "0", "1"):
-            raise DictionaryError(f"{source}:{number}: headword must be 0 or 1, got {headword!r}")
-        if headword == "0":
-            inflected.add(word)
-    return originals, inflected
+    def __init__(self, lines: SortedLines) -> None:
+        self._lines = lines
+        self._rows: dict[str, tuple[float, bool] | None] = {}
+
+    def get(self, word: str) -> tuple[float, bool] | None:
+        """(Zipf frequency, is a headword) of `word`, or None if the file does not list it."""
+        if word in self._rows:
+            return self._rows[word]
+        row = None
+        for offset, line in self._lines.between(word + "\t", word + "\n"):  # TAB sorts just before LF
+            zipf, _, headword = line.partition("\t")[2].partition("\t")
+            try:
+                frequency = float(zipf)
+            except ValueError:
+                raise self._error(offset, f"zipf must be a number, got {zipf!r}") from None
+            if headword not in ("", "0", "1"):
+                raise self._error(offset, f"headword must be 0 or 1, got {headword!r}")
+            row = (frequency, headword != "0")
+        self._rows[word] = row
+        return row
+
+    def _error(self, offset: int, problem: str) -> DictionaryError:
+        return DictionaryError(f"{self._lines.source}:{self._lines.line_number(offset)}: {problem}")
 
 
 PHRASES = "phrases"  # the family name of the built-in phrase-rewriter table
@@ -396,5 +427,4 @@ def builtin_phrases() -> Dictionary:
 def builtin() -> Dictionary:
     """The dictionary shipped with untangle, loaded once per process."""
     table, originals = data_path("substitutions.tsv"), data_path("originals.tsv")
-    zipf, inflected = parse_originals(originals.read_text(encoding="utf-8"), str(originals))
-    return Dictionary.over(SortedLines.open(table), zipf, inflected)
+    return Dictionary.over(SortedLines.open(table), {}, known=OriginalsFile(SortedLines.open(originals)))
