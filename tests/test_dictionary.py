@@ -101,6 +101,10 @@ def test_every_original_listed_in_originals_tsv() -> None:
     originals = {line.split("\t")[0] for line in _data_lines("originals.tsv")}
     rows = _data_lines("substitutions.tsv")[1:]
     assert {line.split("\t")[1] for line in rows} == originals
+    table = builtin()  # which reads originals.tsv in place: every row is found and well formed
+    for line in _data_lines("originals.tsv"):
+        word, zipf, _ = line.split("\t")
+        assert table.is_original(word) and table.zipf(word) == float(zipf), word
 
 
 def test_originals_carry_a_headword_flag() -> None:
