@@ -133,7 +133,7 @@ def test_the_originals_file_is_read_in_place_and_its_bad_rows_are_named(tmp_path
 
 def test_a_user_row_keeps_the_frequency_the_originals_file_gives() -> None:
     known = OriginalsFile(SortedLines(b"argue\t4.1\t1\nargued\t4.3\t0\n"))
-    dictionary = Dictionary.over(SortedLines(), {}, known=known)
+    dictionary = Dictionary.over(SortedLines(), known)
     assert dictionary.is_original("argued") and not dictionary.is_original("reasoned")
     assert not dictionary.is_headword("argued")
     dictionary.add([Entry("reasoned", "argued", "user", 0.5, original_zipf=2.0)])
@@ -142,7 +142,7 @@ def test_a_user_row_keeps_the_frequency_the_originals_file_gives() -> None:
 
 
 def test_a_user_row_makes_its_original_a_headword() -> None:
-    dictionary = Dictionary.from_sorted_text("", "<t>", {"argued": 4.3}, {"argued"})
+    dictionary = Dictionary.over(SortedLines(), OriginalsFile(SortedLines(b"argued\t4.3\t0\n")))
     assert not dictionary.is_headword("argued")
     dictionary.add([Entry("reasoned", "argued", "user", 0.5)])
     assert dictionary.is_headword("argued")

@@ -136,37 +136,20 @@ class Dictionary:
         self._parsed: dict[str, list[Entry]] = {}
         self._added: dict[str, list[Entry]] = {}
         self._zipf: dict[str, float] = {}
+        # Originals of added rows: a user's row says the spinner replaces its original as written.
         self._originals: set[str] = set()
-        self._inflected: set[str] = set()
         self._known: OriginalsFile | None = None  # the built-in originals, searched in place
-        self._headwords: set[str] = set()  # originals a user row says the spinner replaces as written
         self.add(entries)
 
     @classmethod
-    def from_sorted_text(
-        cls, text: str, source: str, originals: dict[str, float], inflected: Iterable[str] = ()
-    ) -> Dictionary:
-        """A dictionary over TSV text whose data lines are sorted; rows are parsed on demand."""
-        return cls.over(SortedLines(text.encode("utf-8"), source), originals, inflected)
-
-    @classmethod
-    def over(
-        cls,
-        lines: SortedLines,
-        originals: dict[str, float],
-        inflected: Iterable[str] = (),
-        known: OriginalsFile | None = None,
-    ) -> Dictionary:
+    def over(cls, lines: SortedLines, known: OriginalsFile | None = None) -> Dictionary:
         """A dictionary over sorted data lines searched in place; rows are parsed on demand.
 
-        `inflected` names the originals that are not headwords of the spinner's thesaurus;
-        `known` is a further originals file, looked up in place (the built-in one).
+        `known` lists the originals (and which are not headwords of the spinner's thesaurus),
+        also looked up in place.
         """
         dictionary = cls()
         dictionary._lines = lines
-        dictionary._zipf.update(originals)
-        dictionary._originals.update(originals)
-        dictionary._inflected = set(inflected)
         dictionary._known = known
         return dictionary
 
@@ -178,8 +161,6 @@ class Dictionary:
             bucket.append(entry)
             self._parsed.pop(entry.spun_words[0], None)
             self._originals.add(entry.original)
-            self._inflected.discard(entry.original)  # a user's row says the spinner replaces it as written
-            self._headwords.add(entry.original)
             if entry.original_zipf and self._known_row(entry.original) is None:
                 self._zipf.setdefault(entry.original, entry.original_zipf)
 
@@ -192,9 +173,7 @@ class Dictionary:
         copy._lines = self._lines
         copy._zipf = dict(self._zipf)
         copy._originals = set(self._originals)
-        copy._inflected = set(self._inflected)
         copy._known = self._known
-        copy._headwords = set(self._headwords)
         copy._added = {word: list(bucket) for word, bucket in self._added.items()}
         copy.add(entries)
         return copy
@@ -248,9 +227,7 @@ class Dictionary:
     def is_headword(self, word: str) -> bool:
         """True unless `word` is a form the spinner's thesaurus lists only under its lemma
         ("argued" under "argue"): a spinner that looks words up as written leaves it alone."""
-        if word in self._inflected:
-            return False
-        if word in self._headwords:
+        if word in self._originals:
             return True
         row = self._known_row(word)
         return row is None or row[1]
@@ -427,4 +404,4 @@ def builtin_phrases() -> Dictionary:
 def builtin() -> Dictionary:
     """The dictionary shipped with untangle, loaded once per process."""
     table, originals = data_path("substitutions.tsv"), data_path("originals.tsv")
-    return Dictionary.over(SortedLines.open(table), {}, known=OriginalsFile(SortedLines.open(originals)))
+    return Dictionary.over(SortedLines.open(table), OriginalsFile(SortedLines.open(originals)))
