@@ -89,21 +89,29 @@ def test_scores_are_deterministic_and_an_open_slot_is_finite(scorer) -> None:  #
 def test_a_long_text_restarts_the_memory_and_still_scores(scorer, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     import untangle.neural
 
-    places = ["the station", "the office", "the market", "the school", "the harbour", "the airport"]
-    # One spun word per sentence; each sentence differs (a repeated one would be copied from memory).
-    sentences = [f"We met astatine {place} before the storm arrived." for place in places]
+    # One spun word per sentence; the sentences differ in length, so that positions after a
+    # restart fall where other sentences' tokens stood before it.
+    sentences = [
+        "We met astatine the station before the storm arrived.",
+        "Later that evening the whole family walked slowly to the old market astatine dusk.",
+        "She waited astatine home.",
+        "The children played in the garden while their parents cooked dinner astatine the long table.",
+        "Nobody arrived astatine noon.",
+        "The train left astatine six and reached the coast a little after the sun had set.",
+    ]
     text, passages = "", []
     for sentence in sentences:
         at = len(text) + sentence.index("astatine")
         passages.append(Passage(len(text), len(text) + len(sentence), (Variant(at, at + 8, "at"),)))
         text += sentence + " "
     whole = scorer.score(text, passages)
-    monkeypatch.setattr(untangle.neural, "KEEP_TOKENS", 40)
+    monkeypatch.setattr(untangle.neural, "KEEP_TOKENS", 40)  # the first three sentences fit, the fourth restarts
     monkeypatch.setattr(untangle.neural, "RESTART_TOKENS", 12)
     restarted = scorer.score(text, passages)
-    # Before the first restart the same text is read (llama.cpp's kernels differ a little with the
-    # batch size, so not to the last digit); after it, all still score.
-    assert restarted[0] == pytest.approx(whole[0], abs=1.0)
+    # What was read before the first restart scores as in one pass (llama.cpp's kernels differ a
+    # little with the batch size, so not to the last digit), though the positions after the
+    # restart repeat its numbers; after it, all still score.
+    assert [s[0] for s in restarted[:3]] == pytest.approx([s[0] for s in whole[:3]], abs=0.5)
     assert whole[0][0] > 0 and restarted[0][0] > 0
     assert len(restarted) == len(passages) and all(math.isfinite(s[0]) for s in restarted)
 

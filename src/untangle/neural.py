@@ -237,6 +237,7 @@ class _Pass:
         gemma.clear()
         self.tokens = [gemma.bos]  # what sequence 0 reads
         self.decoded = 0  # how many of them it holds
+        self.segment = 0  # restarts so far: a position's answers are keyed by both (positions repeat)
         self.asks: dict[int, dict[tuple, int | tuple]] = {}  # position -> answer key -> the next token to score
         self.answers: dict[tuple, float] = {}
         self.forks: list[tuple[tuple, int, list[int]]] = []  # (answer key, fork position, window)
@@ -313,8 +314,8 @@ class _Pass:
         """Ask for ln P of the sentence's own tokens first..end-1 (shared by every variant there)."""
         keys = []
         for i in range(first, end):
-            self.asks.setdefault(start + i - 1, {})[("base", start + i)] = base[i]
-            keys.append(("base", start + i))
+            self.asks.setdefault(start + i - 1, {})[("base", self.segment, start + i)] = base[i]
+            keys.append(("base", self.segment, start + i))
         return keys
 
     def score(self, plan: tuple) -> float:
@@ -379,6 +380,7 @@ class _Pass:
         shift = len(tail) + 1 - len(self.tokens)
         self.tokens = [self.gemma.bos, *tail]
         self.decoded = 0
+        self.segment += 1
         if waiting:
             self.asks[len(self.tokens) - 1] = waiting
         self.open_slots = {key: (position + shift, right) for key, (position, right) in self.open_slots.items()}
