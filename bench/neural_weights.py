@@ -9,7 +9,8 @@ the sets for each weight setting in seconds. Sets: the development article (when
 exists) and the tuning articles spun by bench/spinner.py; --held-out takes the held-out ones
 instead (to check a choice, never to make it). A benchmark: it prints and never fails.
 
-Usage: python bench/neural_weights.py [--held-out] [--right N] [--thresholds 0.7,0.8,0.9] [SETTING ...]
+Usage: python bench/neural_weights.py [--held-out] [--right N] [--contenders N] [--margin NATS]
+       [--thresholds 0.7,0.8,0.9] [SETTING ...]
        a SETTING is context,trigram,anything,emission (e.g. 1.0,0.5,0.7,1.0); default a grid
 """
 
@@ -48,8 +49,8 @@ class RememberingScorer:
         self._scorer = None
 
     def score(self, text, passages):  # noqa: ANN001, ANN201
-        right = untangle.neural.RIGHT_TOKENS
-        extra = () if right == 1 else (("right", right),)
+        neural = untangle.neural
+        extra = (neural.RIGHT_TOKENS, neural.CONTENDERS, neural.MARGIN)
         key = hashlib.sha256(repr((text, tuple(passages), *extra)).encode()).hexdigest()
         if key not in self.answers:
             if self._scorer is None:
@@ -109,9 +110,13 @@ def main() -> int:
     parser.add_argument("settings", nargs="*")
     parser.add_argument("--held-out", action="store_true")
     parser.add_argument("--right", type=int, default=untangle.neural.RIGHT_TOKENS, help="tokens scored past a variant")
+    parser.add_argument("--contenders", type=int, default=untangle.neural.CONTENDERS, help="contenders scored in full")
+    parser.add_argument("--margin", type=float, default=untangle.neural.MARGIN, help="nats a contender may look worse")
     parser.add_argument("--thresholds", default="0.7,0.8,0.9", help="comma-separated (default 0.7,0.8,0.9)")
     args = parser.parse_args()
     untangle.neural.RIGHT_TOKENS = args.right
+    untangle.neural.CONTENDERS = args.contenders
+    untangle.neural.MARGIN = args.margin
     scorer = RememberingScorer()
     untangle.neural.default_scorer = lambda: scorer
     if args.settings:

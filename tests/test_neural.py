@@ -60,6 +60,29 @@ def test_it_prefers_the_original_to_the_spun_word(scorer) -> None:  # noqa: ANN0
 
 
 @needs_model
+def test_only_the_best_looking_contenders_are_scored_in_full(scorer) -> None:  # noqa: ANN001
+    from untangle.neural import CONTENDERS, MARGIN
+
+    sentence = "We met astatine the station before the storm arrived."
+    start = sentence.index("astatine")
+
+    def scores(*variants: tuple[str, float | None]) -> list[float]:
+        span = [Variant(start, start + 8, word, prior) for word, prior in variants]
+        return scorer.score(sentence, [Passage(0, len(sentence), tuple(span))])[0]
+
+    alone = scores(("at", None), ("near", None))
+    # A contender that looks MARGIN nats worse than the reading in place is not scored; one that
+    # looks well is scored as if it had no prior.
+    at, near = scores(("at", 0.0), ("near", -(MARGIN + 40.0)))
+    assert at == pytest.approx(alone[0], abs=0.5) and near == -math.inf
+    # Of many that look alike, only CONTENDERS are scored; variants without a prior always are.
+    words = ["at", "near", "by", "outside", "behind", "beside"]
+    ranked = scores(*[(w, 0.0) for w in words], ("inside", None))
+    assert sum(1 for s in ranked[:-1] if s > -math.inf) == CONTENDERS and math.isfinite(ranked[-1])
+    assert ranked[0] > -math.inf  # "at" looks best after "We met"
+
+
+@needs_model
 def test_the_text_before_counts(scorer) -> None:  # noqa: ANN001
     chemistry = "The balloon was filled with a light noble gas. It was helium"
     politics = "The senator walked to the podium and waited. Then he"

@@ -106,7 +106,13 @@ def test_passages_point_at_the_text_as_read() -> None:
     assert "will" in text
 
 
-def test_an_open_slot_that_fits_far_better_holds_a_listed_original_back() -> None:
+def test_an_open_slot_that_fits_far_better_holds_a_listed_original_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    import untangle.engine
+
+    # Only the lattice's readings are offered: this fake finds every offered word as fitting, and
+    # dozens of contenders from the pool would share the mass evenly.
+    monkeypatch.setattr(untangle.engine, "POOL", 0)
+
     # A scorer that says some unlisted word fits every open one-word slot far better than anything
     # offered: those words are held back as "spun from an original no table lists".
     def settled(open_slot: float) -> set[tuple[str, str]]:
@@ -118,6 +124,36 @@ def test_an_open_slot_that_fits_far_better_holds_a_listed_original_back() -> Non
     # An open slot that fits far worse than what is offered makes the listed originals likelier
     # than when the scorer cannot say (an unlisted original then reads like the best listed one).
     assert unanswered <= worse_elsewhere
+
+
+def test_the_scorer_can_choose_an_original_the_lattice_did_not_keep(monkeypatch: pytest.MonkeyPatch) -> None:
+    import untangle.engine
+
+    engine = default_engine()
+    entries = engine.dictionary.starting_with("person")
+    listed = [e.original for e in entries if e.spun == "person" and " " not in e.original]
+    # Past what the lattice ever decodes (REVERSE_PRESELECT by the dictionary's order), within the pool.
+    wanted = listed[untangle.engine.REVERSE_PRESELECT + 2]
+    assert listed.index(wanted) < untangle.engine.POOL
+
+    def for_wanted(text: str, variant: Variant) -> float:
+        if variant.replacement is None:
+            return -math.inf
+        return 30.0 if wanted in variant.replacement.lower().split() else 0.0
+
+    def suggested(scorer: Recording) -> set[tuple[str, str]]:
+        result = _restore(SPUN, scorer)
+        return {(c.old, c.new) for c in result.changes + result.held_back if c.scorer == "fake"}
+
+    scorer = Recording(for_wanted)
+    # Suggested, at least: a rarely chosen original shares its fit with "an original no table lists".
+    assert ("person", wanted) in suggested(scorer)
+    # Every reading offered has a prior against the reading in place (the channel model's, and the
+    # trigram's, in the scorer's units); an open slot has none.
+    variants = [v for _, passages in scorer.calls for p in passages for v in p.variants]
+    assert all((v.prior is None) == (v.replacement is None) for v in variants)
+    monkeypatch.setattr(untangle.engine, "POOL", 0)  # the lattice's readings alone never offer it
+    assert ("person", wanted) not in suggested(Recording(for_wanted))
 
 
 @pytest.mark.parametrize("text", ["Helium said astatine the meeting.", "He said at the meeting."])

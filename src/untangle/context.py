@@ -29,11 +29,16 @@ class Variant:
     A replacement of None asks what the best word there could do: ln P of the likeliest word the
     scorer knows at `start`, other than the one standing there, against the one standing there
     (a scorer that cannot search its vocabulary answers -inf).
+
+    A variant with a `prior` (the caller's log-weight of it apart from context, in the scorer's
+    units) is a contender: of a span's contenders a scorer may score in full only those that
+    its prior plus a cheap first look ranks best, answering -inf for the others.
     """
 
     start: int
     end: int
     replacement: str | None
+    prior: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,6 +103,10 @@ RIGHT_ALTERNATIVES = 2  # restored readings of the next word tried as right cont
 PRESELECT = 6  # candidates per position scored by the language model in the lattice at most
 MAX_CANDIDATES = 4  # candidate originals decoded per position, best by local score
 HOPELESS = -12.0  # local log-odds below which a candidate is not worth decoding
+# Single-word originals of an open position (the dictionary's likeliest first) that a wider context
+# scorer may weigh beyond the lattice's few: the lattice keeps those the trigram prefers, and the
+# right original of a rarer sense ("enactment" -> "support") is often not among them.
+POOL = 48
 MAX_SPIN = 0.95  # a spin level of 1 would make every written word impossible
 # Weight of "spun, from an original the dictionary does not list" against a listed original's
 # prior. About a quarter of a spinner's swaps have no listed original; a listed candidate has to
@@ -406,11 +410,16 @@ class Engine:
         return result, work, spun_paragraph
 
     def _restore(self, text: str, options: Options) -> tuple[Result, list[_Sentence], dict[int, float]]:
-        tokens, work, spun_paragraph, document_spun = self._fit(text, options.settled)
+        tokens, work, spun_paragraph, document_spun, fitted = self._fit(text, options.settled)
         if options.context is not None:
             from untangle.settle import settle
 
-            settle(text, work, spun_paragraph, options.context, TrigramScorer(self.model), _with_case_of)
+            levels, table = fitted
+
+            def pool(sentence: _Sentence, position: int) -> list[Arc]:
+                return self._pool(sentence, position, levels, table)
+
+            settle(text, work, spun_paragraph, options.context, TrigramScorer(self.model), _with_case_of, pool)
         changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
         eligible = sum(1 for s in work for c in s.candidates if c)
         spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
@@ -426,17 +435,18 @@ class Engine:
 
     def _fit(
         self, text: str, settled: tuple[tuple[int, int], ...] = ()
-    ) -> tuple[list[Token], list[_Sentence], dict[int, float], float]:
-        """Tokenize, then fit the document's parameters by EM and decode every sentence."""
+    ) -> tuple[list[Token], list[_Sentence], dict[int, float], float, tuple[_SpinLevels, _SubstitutionTable]]:
+        """Tokenize, then fit the document's parameters by EM and decode every sentence; also
+        returns the fitted spin levels and substitution table."""
         tokens, split = segmented(text)
         work = [_Sentence(words, self._candidates(words)) for words in split]
+        levels, table = _SpinLevels(), _SubstitutionTable()
         if not any(found for sentence in work for found in sentence.candidates):
-            return tokens, work, {}, 0.0  # nothing this table could have written: clean, at no cost
+            return tokens, work, {}, 0.0, (levels, table)  # nothing this table could have written: clean, at no cost
         if settled:
             _leave_out(work, settled)
         for sentence in work:
             sentence.written_score = self._best_window((), [w.lower for w in sentence.words], [["</s>"]])
-        levels, table = _SpinLevels(), _SubstitutionTable()
         spun_paragraph: dict[int, float] = {}
         document_spun = PRIOR_DOCUMENT_SPUN
         for iteration in range(EM_ITERATIONS + 1):
@@ -454,7 +464,7 @@ class Engine:
                 break  # the whole text is clean
             if not joint:
                 levels, table = self._maximise(work, spun_paragraph, table, levels.scale)
-        return tokens, work, spun_paragraph, document_spun
+        return tokens, work, spun_paragraph, document_spun, (levels, table)
 
     def _try_low_rate(
         self, work: list[_Sentence], table: _SubstitutionTable, document_spun: float, spun_paragraph: dict[int, float]
@@ -592,6 +602,16 @@ class Engine:
                 arcs.append(unknown)
             arcs_from.append(arcs)
         return arcs_from, gains
+
+    def _pool(self, sentence: _Sentence, position: int, levels: _SpinLevels, table: _SubstitutionTable) -> list[Arc]:
+        """The position's single-word originals, up to POOL, as arcs emitting under the fitted model."""
+        word = sentence.words[position]
+        arcs = []
+        for length, entry in sentence.candidates[position][:POOL]:
+            if length == 1:
+                emission = table.log_emission(entry, levels.at(self._entry_key(word, entry)), 0.0)
+                arcs.append(Arc(position, position + 1, entry.original_words, emission, entry))
+        return arcs
 
     def _written_key(self, word: Word) -> tuple[str, int] | None:
         """The level key of a word left as written, or None if no entry restores to it."""

@@ -18,6 +18,7 @@ replace the lattice's, so a confidence keeps its meaning.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,12 +71,15 @@ def settle(
     scorer: ContextScorer,
     trigram: ContextScorer,
     casing: Callable[[object, str], str],
+    pool: Callable[[object, int], list[Arc]] | None = None,
 ) -> None:
     """Re-decide the open groups of every spun sentence in place (posteriors and verdicts).
 
     `sentences` are the engine's decoded sentences, in text order; `casing(token, original)` writes
-    an original in the case of the token it replaces. Every sentence is scored after the text as
-    the lattice reads it, so one pass of the scorer serves the whole document.
+    an original in the case of the token it replaces; `pool(sentence, position)` gives a
+    position's single-word originals beyond the lattice's, with their emissions, as contenders.
+    Every sentence is scored after the text as the lattice reads it, so one pass of the scorer
+    serves the whole document.
     """
     pieces: list[str] = []  # the text as the lattice reads it
     length = consumed = 0
@@ -89,7 +93,7 @@ def settle(
         best = _best_arcs(sentence, by_start)
         reading = _reading_text(text, sentence, best, casing)
         if spun_paragraph.get(sentence.paragraph, 0.0) >= MIN_PARAGRAPH_SPUN:
-            planned = _plan(text, sentence, by_start, best, length, casing)
+            planned = _plan(text, sentence, by_start, best, length, casing, pool)
             if planned is not None:
                 passages.append(Passage(length, length + len(reading), planned[1]))
                 jobs.append((sentence, planned[0]))
@@ -99,8 +103,8 @@ def settle(
     if not passages:
         return
     current = "".join(pieces) + text[consumed:]
-    context = scorer.score(current, passages)
     local = trigram.score(current, passages) if TRIGRAM_SHARE else [[0.0] * len(p.variants) for p in passages]
+    context = scorer.score(current, [_priced(p, near) for p, near in zip(passages, local, strict=True)])
     for (sentence, groups), wide, near in zip(jobs, context, local, strict=True):
         index = 0
         for group, base, readings, by_start in groups:
@@ -109,7 +113,8 @@ def settle(
                 if reading == base:
                     scored[reading] = (0.0, 0.0)
                 else:
-                    scored[reading] = (wide[index], near[index])
+                    if wide[index] > -math.inf:  # -inf: a contender the scorer ranked out
+                        scored[reading] = (wide[index], near[index])
                     index += 1
             anything = -math.inf
             if group[1] - group[0] == 1:
@@ -118,7 +123,16 @@ def settle(
             _decide_group(sentence, group, by_start, scored, scorer.name, anything)
 
 
-def _plan(text, sentence, by_start, best, offset, casing):  # noqa: ANN001, ANN202
+def _priced(passage: Passage, local: list[float]) -> Passage:
+    """The passage with each contender's prior in the scorer's units: what the logit holds besides it."""
+    variants = tuple(
+        v if v.prior is None else dataclasses.replace(v, prior=(v.prior + TRIGRAM_SHARE * near) / CONTEXT_SHARE)
+        for v, near in zip(passage.variants, local, strict=True)
+    )
+    return dataclasses.replace(passage, variants=variants)
+
+
+def _plan(text, sentence, by_start, best, offset, casing, pool):  # noqa: ANN001, ANN202
     """The open groups of a sentence and the variants that score them, or None if nothing is open."""
     best_at = {arc.start: arc for arc in best}
     open_positions = sorted(
@@ -133,14 +147,35 @@ def _plan(text, sentence, by_start, best, offset, casing):  # noqa: ANN001, ANN2
     for group in _groups(open_positions, by_start):
         readings = _readings(group, by_start, best_at, sentence)
         base = tuple(a for a in best if group[0] <= a.start < group[1])
+        if pool is not None:
+            readings += _contenders(sentence, base, readings, by_start, pool)
         lo, hi = offsets[base[0].start][0], offsets[base[-1].start][1]
+        emission = sum(a.emission for a in base)
         for reading in readings:
             if reading != base:
-                variants.append(Variant(offset + lo, offset + hi, _reading_text(text, sentence, list(reading), casing)))
+                prior = EMISSION_SHARE * (sum(a.emission for a in reading) - emission)  # against the base's
+                replacement = _reading_text(text, sentence, list(reading), casing)
+                variants.append(Variant(offset + lo, offset + hi, replacement, prior))
         if group[1] - group[0] == 1:  # one word open: how well could a word no table lists do there?
             variants.append(Variant(offset + lo, offset + hi, None))
         groups.append((group, base, readings, by_start))
     return (groups, tuple(variants)) if variants else None
+
+
+def _contenders(sentence, base, readings, by_start, pool) -> list[tuple[Arc, ...]]:  # noqa: ANN001
+    """The base reading with one of its words read as another original: the lattice's that no
+    reading holds there, then the pool's."""
+    found = []
+    for slot, arc in enumerate(base):
+        if arc.end - arc.start != 1:
+            continue  # a phrase's reading stays as the lattice has it
+        held = {id(r[slot]) for r in readings if len(r) == len(base) and r[slot].start == arc.start}
+        lattice = [a for a, _ in by_start.get(arc.start, []) if a.end == arc.end and _listed(a)]
+        known = {id(a.payload) for a in lattice}
+        others = [a for a in lattice if id(a) not in held]
+        others += [a for a in pool(sentence, arc.start) if id(a.payload) not in known]
+        found += [(*base[:slot], other, *base[slot + 1 :]) for other in others]
+    return found
 
 
 def _by_start(sentence) -> dict[int, list[tuple[Arc, float]]]:  # noqa: ANN001
@@ -280,6 +315,8 @@ def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -
     for position in range(*group):
         for arc, _ in by_start.get(position, []):
             sentence.posteriors[arc] = posterior.get(arc, 0.0)
+    for arc, share in posterior.items():  # contenders from beyond the lattice
+        sentence.posteriors.setdefault(arc, share)
     # Each listed original is explained by the likeliest reading that holds it, against the
     # words as written.
     written = next((scored[r] for r in scored if all(a.payload is None for a in r)), (0.0, 0.0))
