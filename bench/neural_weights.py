@@ -10,7 +10,7 @@ exists) and the tuning articles spun by bench/spinner.py; --held-out takes the h
 instead (to check a choice, never to make it). A benchmark: it prints and never fails.
 
 Usage: python bench/neural_weights.py [--held-out] [--right N] [--contenders N] [--margin NATS]
-       [--thresholds 0.7,0.8,0.9] [SETTING ...]
+       [--sure P] [--thresholds 0.7,0.8,0.9] [SETTING ...]
        a SETTING is context,trigram,anything,emission (e.g. 1.0,0.5,0.7,1.0); default a grid
 """
 
@@ -111,12 +111,14 @@ def main() -> int:
     parser.add_argument("--held-out", action="store_true")
     parser.add_argument("--right", type=int, default=untangle.neural.RIGHT_TOKENS, help="tokens scored past a variant")
     parser.add_argument("--contenders", type=int, default=untangle.neural.CONTENDERS, help="contenders scored in full")
+    parser.add_argument("--sure", type=float, default=settle.SURE, help="posterior above which a word is not open")
     parser.add_argument("--margin", type=float, default=untangle.neural.MARGIN, help="nats a contender may look worse")
     parser.add_argument("--thresholds", default="0.7,0.8,0.9", help="comma-separated (default 0.7,0.8,0.9)")
     args = parser.parse_args()
     untangle.neural.RIGHT_TOKENS = args.right
     untangle.neural.CONTENDERS = args.contenders
     untangle.neural.MARGIN = args.margin
+    settle.SURE = args.sure
     scorer = RememberingScorer()
     untangle.neural.default_scorer = lambda: scorer
     if args.settings:
