@@ -160,6 +160,9 @@ def test_diff_json_and_explain_name_the_neural_scorer(spun_article: str) -> None
     readings = [r for line in explained.stdout.splitlines() for r in json.loads(line)["readings"]]
     neural = [r for r in readings if r["scorer"] == "neural"]
     assert neural and all("neural" in r and "trigram" in r for r in neural)
+    # Both scores are against the words as written, which are always scored: an original reads
+    # differently from the word it replaces.
+    assert all(r["neural"] != 0.0 for r in neural)
 
 
 def test_the_configuration_turns_the_neural_tier_on(tmp_path) -> None:  # noqa: ANN001

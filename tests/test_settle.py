@@ -148,10 +148,13 @@ def test_the_scorer_can_choose_an_original_the_lattice_did_not_keep(monkeypatch:
     scorer = Recording(for_wanted)
     # Suggested, at least: a rarely chosen original shares its fit with "an original no table lists".
     assert ("person", wanted) in suggested(scorer)
-    # Every reading offered has a prior against the reading in place (the channel model's, and the
-    # trigram's, in the scorer's units); an open slot has none.
+    # A reading with an original in it contends, with a prior against the reading in place (the
+    # channel model's and the trigram's, in the scorer's units); an open slot and the words as
+    # written are always scored in full.
     variants = [v for _, passages in scorer.calls for p in passages for v in p.variants]
-    assert all((v.prior is None) == (v.replacement is None) for v in variants)
+    assert all(v.prior is not None for v in variants if v.replacement and wanted in v.replacement.lower().split())
+    assert all(v.prior is None for v in variants if v.replacement is None)
+    assert all(v.replacement in SPUN for v in variants if v.prior is None and v.replacement is not None)
     monkeypatch.setattr(untangle.engine, "POOL", 0)  # the lattice's readings alone never offer it
     assert ("person", wanted) not in suggested(Recording(for_wanted))
 

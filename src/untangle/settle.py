@@ -153,7 +153,10 @@ def _plan(text, sentence, by_start, best, offset, casing, pool):  # noqa: ANN001
         emission = sum(a.emission for a in base)
         for reading in readings:
             if reading != base:
-                prior = EMISSION_SHARE * (sum(a.emission for a in reading) - emission)  # against the base's
+                # The words as written are always scored in full (every change is explained against
+                # them); every other reading contends, with a prior against the base's emissions.
+                as_written = all(a.payload is None for a in reading)
+                prior = None if as_written else EMISSION_SHARE * (sum(a.emission for a in reading) - emission)
                 replacement = _reading_text(text, sentence, list(reading), casing)
                 variants.append(Variant(offset + lo, offset + hi, replacement, prior))
         if group[1] - group[0] == 1:  # one word open: how well could a word no table lists do there?
@@ -258,7 +261,8 @@ def _choices(position, by_start, best_at) -> list[Arc]:  # noqa: ANN001
 
 
 def _readings(group, by_start, best_at, sentence) -> list[tuple[Arc, ...]]:  # noqa: ANN001
-    """Every tiling of the group's words by kept and listed readings, likeliest by the lattice first."""
+    """Every tiling of the group's words by kept and listed readings, likeliest by the lattice first
+    (MAX_READINGS of them, and the words as written always: every change is explained against them)."""
     start, end = group
     found: list[tuple[Arc, ...]] = []
 
@@ -275,7 +279,9 @@ def _readings(group, by_start, best_at, sentence) -> list[tuple[Arc, ...]]:  # n
     extend(start, ())
     posterior = sentence.posteriors
     found.sort(key=lambda r: -sum(math.log(max(posterior.get(a, 1.0), 1e-12)) for a in r))
-    return found[:MAX_READINGS]
+    kept = found[:MAX_READINGS]
+    kept += [r for r in found[MAX_READINGS:] if all(a.payload is None for a in r)]
+    return kept
 
 
 def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -> None:  # noqa: ANN001
