@@ -31,8 +31,9 @@ class Variant:
     (a scorer that cannot search its vocabulary answers -inf).
 
     A variant with a `prior` (the caller's log-weight of it apart from context, in the scorer's
-    units) is a contender: of a span's contenders a scorer may score in full only those that
-    its prior plus a cheap first look ranks best, answering -inf for the others.
+    units, against the text as read) is a contender: of the contenders that first differ from the
+    text at the same place, a scorer may score in full only those that its prior plus a cheap
+    first look ranks best, answering -inf for the others. A variant without one is always scored.
     """
 
     start: int

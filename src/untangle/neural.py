@@ -35,15 +35,16 @@ BATCH_TOKENS = 512
 # Logits per decode at most: llama.cpp keeps a float per vocabulary entry for each (1 MB), and its
 # compute buffer grows with the micro-batch: 128 keeps the process under 1 GB (512 took 1.1 GB).
 MAX_OUTPUTS = 128
-# Tokens after a variant scored with it. With contenders from the pool, 3 read the dev article
-# 0.873 / 0.985 at 0.7, 1 0.866 / 0.979, 2 0.869 / 0.982, 4 0.873 / 0.982 (tuning articles alike).
+# Tokens after a variant scored with it. With contenders from the pool (2, no margin, measured
+# before the rest settled), 3 read the dev article 0.873 / 0.985 at 0.7, 1 0.866 / 0.979, 2 0.869
+# / 0.982, 4 0.873 / 0.982 (tuning articles alike); with 3 contenders and the margin, 2 lost too.
 RIGHT_TOKENS = 3
 # Of the variants with a prior ("contenders") that first differ from the reading at the same token,
 # only the CONTENDERS best by prior + ln P of that token against the reading's own (a first look,
 # free from sequence 0's logits) are scored in full, and none that looks MARGIN nats worse than the
 # best there or than the reading in place (which looks 0); the others answer -inf. On the dev and
 # tuning articles, 3 and 6 nats read as well as scoring every one (dev 0.880 / 0.985 at 0.7) at
-# two thirds of the cost; 2 contenders lost dev precision (0.977).
+# two thirds of the cost; 2 contenders lost dev recall or precision, 4 nats tuning precision.
 CONTENDERS = 3
 MARGIN = 6.0
 

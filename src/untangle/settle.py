@@ -2,9 +2,10 @@
 
 After the document fit, a position of a spun paragraph whose likeliest reading is short of sure
 is open. Adjacent open positions form a group ("quality league" -> "news conference" is decided
-as one). Every reading of a group (the word as written, the likeliest listed originals and
-"spun from an original no table lists") is scored by the context scorer after the text before
-its sentence, as the lattice reads it, and combined with the channel model the fit estimated:
+as one). Every reading of a group (the word as written, the lattice's likeliest originals, the
+same reading with one word read as any other of its listed originals, and "spun from an original
+no table lists") is scored by the context scorer after the text before its sentence, as the
+lattice reads it, and combined with the channel model the fit estimated:
 
     logit(reading) = its arcs' emissions (spin level, the spinner's table)
                      + CONTEXT_SHARE * scorer's ln P + TRIGRAM_SHARE * trigram's ln P
@@ -12,8 +13,10 @@ its sentence, as the lattice reads it, and combined with the channel model the f
 An unlisted original of a one-word group reads as the scorer's own best word there, other than
 the written one and those offered (its "open slot"); so a listed original wins where it fits
 better than anything else the model knows, and the spinner would likely have written this form
-for it. The group's readings are normalised against each other and their arcs' posteriors
-replace the lattice's, so a confidence keeps its meaning.
+for it. Every reading but the words as written carries a prior (the rest of its logit), so the
+scorer may leave those that look hopeless at their first differing token unscored. The group's
+readings are normalised against each other and their arcs' posteriors replace the lattice's, so
+a confidence keeps its meaning.
 """
 
 from __future__ import annotations
