@@ -34,6 +34,20 @@ def test_fix_reads_stdin_and_writes_only_the_text(runner: CliRunner, spun_articl
     assert "held back" not in result.stdout  # diagnostics go to stderr
 
 
+def test_plain_text_never_imports_the_markup_machinery() -> None:
+    # Start-up: a plain-text fix loads only what plain text needs; an .html file needs markup.
+    program = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from untangle.cli import main\n"
+        "result = CliRunner().invoke(main, ['fix'], input='Helium said so.\\n')\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print('untangle.markup' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+
+
 def test_fix_dash_means_stdin(runner: CliRunner) -> None:
     result = runner.invoke(main, ["fix", "-"], input="")
     assert result.exit_code == 0

@@ -18,7 +18,7 @@ from typing import Any
 
 from untangle.discovery import Found
 from untangle.encodings import looks_binary
-from untangle.inputs import InputError, parse, read_bytes
+from untangle.inputs import InputError, format_for, parse, read_bytes
 from untangle.restorer import Restorer
 from untangle.result import Result
 from untangle.safe_write import WriteError, atomic_write, read_only
@@ -49,8 +49,6 @@ class Settings:
 
     def restorer(self, name: str = "") -> Restorer:
         """The Restorer for file `name` (its extension may say HTML or Markdown)."""
-        from untangle.markup import format_for
-
         markup = format_for(name, self.markup)
         return Restorer(self.threshold, self.dictionaries, self.allow, markup, self.builtin, self.neural)
 

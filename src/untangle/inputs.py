@@ -13,6 +13,8 @@ from pathlib import Path
 from untangle.encodings import DecodeError, Encoding, decode
 
 STDIN_NAME = "-"
+# A file's markup by its extension (untangle.markup repairs only the prose of HTML and Markdown).
+EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
 class InputError(Exception):
@@ -56,3 +58,13 @@ def read(name: str, encoding: str | None = None) -> Document:
     if name == STDIN_NAME:
         return parse(sys.stdin.buffer.read(), STDIN_NAME, encoding, label="<stdin>")
     return parse(read_bytes(Path(name), name), name, encoding)
+
+
+def format_for(name: str, requested: str | None = None) -> str:
+    """The format of a file: `requested` unless it is None or "auto", else from its extension.
+
+    Here rather than in untangle.markup, so that plain text never imports the markup machinery."""
+    if requested not in (None, "auto"):
+        return requested
+    dot = name.rfind(".")
+    return EXTENSIONS.get(name[dot:].lower(), "text") if dot >= 0 else "text"

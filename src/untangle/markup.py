@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from untangle.result import Change, Paragraph, Result, apply_changes
 
 FORMATS = ("text", "html", "markdown")
-EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown"}
 
 PARAGRAPH_BREAK = "\n\n"
 INLINE_TAGS = frozenset(
@@ -84,14 +83,6 @@ class Piece:
     end: int
     prose: bool
     seen: str  # what the engine reads in its place
-
-
-def format_for(name: str, requested: str | None = None) -> str:
-    """The format of a file: `requested` unless it is None or "auto", else from its extension."""
-    if requested not in (None, "auto"):
-        return requested
-    dot = name.rfind(".")
-    return EXTENSIONS.get(name[dot:].lower(), "text") if dot >= 0 else "text"
 
 
 def pieces(text: str, markup: str) -> list[Piece]:
