@@ -13,6 +13,9 @@ from click.testing import CliRunner
 from untangle import __version__
 from untangle.cli import main
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fresh_process import modules_loaded  # noqa: E402 - a helper module next to the tests
+
 SPUN = (
     "Helium told reporters astatine a quality league that the activity was late due to the fact that "
     "immoderate of the alloy had to beryllium replaced.\n"
@@ -36,16 +39,7 @@ def test_fix_reads_stdin_and_writes_only_the_text(runner: CliRunner, spun_articl
 
 def test_plain_text_never_imports_the_markup_machinery() -> None:
     # Start-up: a plain-text fix loads only what plain text needs; an .html file needs markup.
-    program = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from untangle.cli import main\n"
-        "result = CliRunner().invoke(main, ['fix'], input='Helium said so.\\n')\n"
-        "assert result.exit_code == 0, result.output\n"
-        "print('untangle.markup' in sys.modules)\n"
-    )
-    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
-    assert run.stdout.strip() == "False"
+    assert modules_loaded(["fix"], "Helium said so.\n", ["untangle.markup"]) == []
 
 
 def test_fix_dash_means_stdin(runner: CliRunner) -> None:

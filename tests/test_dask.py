@@ -17,6 +17,9 @@ from click.testing import CliRunner
 from untangle import Repair, Restorer
 from untangle.cli import main
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fresh_process import modules_loaded  # noqa: E402 - a helper module next to the tests
+
 pandas = pytest.importorskip("pandas")
 dask_bag = pytest.importorskip("dask.bag")
 dask_dataframe = pytest.importorskip("dask.dataframe")
@@ -144,17 +147,8 @@ def test_cli_folder_on_a_local_cluster_equals_the_serial_run(tmp_path: Path) -> 
 
 
 def test_without_the_flags_nothing_about_dask_is_imported() -> None:
-    program = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from untangle.cli import main\n"
-        "result = CliRunner().invoke(main, ['fix', '--jsonl', '-q'], input='{\"text\": \"Helium said so.\"}\\n')\n"
-        "assert result.exit_code == 0, result.output\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'pandas'))\n"
-        "print(loaded)\n"
-    )
-    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
-    assert run.stdout.strip() == "[]"
+    record = '{"text": "Helium said so."}\n'
+    assert modules_loaded(["fix", "--jsonl", "-q"], record, ["dask", "distributed", "pandas"]) == []
 
 
 def test_a_clear_error_when_dask_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
