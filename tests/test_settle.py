@@ -190,3 +190,35 @@ def test_settling_any_text_keeps_everything_but_the_changed_words(pieces: list[s
         position = change.end
     assert "".join(rebuilt) + text[position:] == result.text
     assert all(0.0 <= c.confidence <= 1.0 for c in result.changes)
+
+
+# "Helium" stands as itself in the first sentence of the second paragraph; in the second it is
+# the spinner's form of "He", a change the trigram is sure of.
+HELIUM = SPUN + (
+    "The fair sold balloons filled with helium, a gas lighter than air. Helium said the balloons were popular.\n"
+)
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_a_sure_change_of_a_word_the_text_uses_as_itself_is_checked(
+    monkeypatch: pytest.MonkeyPatch, check: bool
+) -> None:
+    import untangle.settle
+
+    monkeypatch.setattr(untangle.settle, "SURE", 0.9)
+    monkeypatch.setattr(untangle.settle, "CHECK_SURE", check)
+    plain = {(c.old, c.new) for c in default_engine().restore(HELIUM).changes}
+    assert {("Helium", "He"), ("person", "have")} <= plain
+
+    def for_written(word: str, nats: float = 30.0):  # noqa: ANN202
+        return lambda text, v: -math.inf if v.replacement is None else (nats if v.replacement == word else 0.0)
+
+    # A scorer that finds the words as written far likelier takes the change back, but only where
+    # the document uses that word as itself elsewhere ("person" is never left as written).
+    for word, taken_back in (("Helium", check), ("person", False)):
+        scorer = Recording(for_written(word))
+        changes = {(c.old, c.new) for c in _restore(HELIUM, scorer).changes}
+        assert ((word, "He" if word == "Helium" else "have") not in changes) == taken_back
+    # A scorer that finds the change the likelier reading keeps it.
+    kept = _restore(HELIUM, Recording(for_written("Helium", -30.0))).changes
+    assert ("Helium", "He") in {(c.old, c.new) for c in kept}

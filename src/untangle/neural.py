@@ -274,10 +274,12 @@ class _Pass:
                 plans.append([None] * len(passage.variants))
                 consumed = passage.start
                 continue
-            gap_tokens = gap_tokens[-RESTART_TOKENS:]  # of a long stretch between sentences, what is near
             if len(self.tokens) + len(gap_tokens) + len(base) > KEEP_TOKENS:
                 self.flush()
                 self.restart()
+                # Of a long stretch between sentences, what is near and fits.
+                room = KEEP_TOKENS - len(self.tokens) - len(base)
+                gap_tokens = gap_tokens[len(gap_tokens) - min(room, len(gap_tokens)) :]
             self.tokens += gap_tokens
             start = len(self.tokens)
             self.tokens += base
