@@ -16,7 +16,9 @@ Sets:
              on our own scientific prose (bench/corpus/science); each with its clean texts
              fixed the same way; a low-rate WordNet spinner (a few words in a hundred); and
              double spinning that also writes "issues" for every "the" (no table lists it)
-It prints recall, precision and harmful edits per set, and the time to fix a 5,000-word text.
+It prints recall, precision and harmful edits per set, what the screen before the engine
+(untangle.screen) cleared in each set and whether every output is what the engine alone would
+give, and the time to fix a 5,000-word text.
 This is a benchmark: it prints figures and never fails the build.
 
 With --neural every set is fixed with the neural scorer (the neural extra); the speed lines are
@@ -54,8 +56,45 @@ VARIANTS = ((1, True), (2, False))
 NEURAL = {"neural": False}  # --neural: every fix below settles open decisions with the neural scorer
 
 
-def fix(text: str, threshold: float | None) -> str:
-    return untangle.fix(text, threshold=threshold, **NEURAL)
+# Per set: [documents, documents the screen cleared, their paragraphs, all paragraphs, cleared
+# documents the engine would have changed without the screen (must stay 0)].
+SCREENED: dict[str, list[int]] = {}
+
+
+def fix(text: str, threshold: float | None, set_name: str) -> str:
+    restorer = untangle.Restorer(threshold, **NEURAL)
+    watch(set_name, text, restorer)
+    return restorer.fix(text)
+
+
+def watch(set_name: str, text: str, restorer: untangle.Restorer) -> None:
+    """Note whether the screen clears `text` and, if so, whether the engine alone would return it
+    unchanged too (a cleared text comes back as it is, so the output is the same either way)."""
+    import dataclasses
+
+    from untangle.engine import engine_for
+
+    screen = engine_for(restorer.dictionaries, restorer.builtin).screen
+    paragraphs = sum(1 for line in text.split("\n") if line.strip())
+    tally = SCREENED.setdefault(set_name, [0, 0, 0, 0, 0])
+    tally[0] += 1
+    tally[3] += paragraphs
+    if restorer.screen and screen is not None and screen.clears(text):
+        tally[1] += 1
+        tally[2] += paragraphs
+        tally[4] += dataclasses.replace(restorer, screen=False).fix(text) != text
+
+
+def screen_lines() -> list[str]:
+    """One line per set: what the screen cleared, and whether every output is what it would be without it."""
+    lines = []
+    for name, (documents, cleared, paragraphs_cleared, paragraphs, differing) in SCREENED.items():
+        same = "identical" if not differing else f"{differing} DIFFERENT"
+        lines.append(
+            f"screen       {name:<20} cleared {cleared:3d} of {documents:3d} documents "
+            f"({paragraphs_cleared} of {paragraphs} paragraphs); output without the screen: {same}"
+        )
+    return lines
 
 
 def row(name: str, recall: float, precision: float, harmful: int, swaps: int, edits: int) -> str:
@@ -82,14 +121,14 @@ def dev_set(threshold: float | None) -> list[str]:
     spun = SHARED_DEV / "milley.spun.txt"
     if not spun.exists():
         return ["dev          (../shared/dev not present: skipped)"]
-    figures = dev_scores(fix(spun.read_text(encoding="utf-8"), threshold))
+    figures = dev_scores(fix(spun.read_text(encoding="utf-8"), threshold, "dev"))
     lines = [
         row("dev", figures["recall"], figures["precision"], figures["harmful"], figures["swaps"], figures["edits"])
     ]
     edits = words = 0
     for path in sorted((SHARED_DEV / "clean").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        edits += changed_words(text, fix(text, threshold))
+        edits += changed_words(text, fix(text, threshold, "dev-clean"))
         words += len(text.split())
     lines.append(f"dev-clean    {edits} changed words in {words} words")
     return lines
@@ -107,7 +146,7 @@ def own_pairs(threshold: float | None, show: bool) -> list[str]:
                     continue
                 clean = path.read_text(encoding="utf-8")
                 spun = spin(clean, seed, as_written)
-                output = fix(spun, threshold)
+                output = fix(spun, threshold, f"{label}/{'lookup' if as_written else 'lemma'}")
                 result = score(spun, clean, output)
                 for index, value in enumerate(
                     (result.swaps, result.restored, result.edits, result.correct, result.harmful)
@@ -169,6 +208,8 @@ def family_sets(threshold: float | None) -> list[str]:
                 if name.startswith("phrase") and article in PHRASE_TRAINING:
                     continue
                 spun = family(clean, 1)
+                watch(name, spun, restorer)
+                watch(f"{name}-clean", clean, restorer)
                 result = restorer.restore(spun)
                 figures = score(spun, clean, result.text)
                 for index, value in enumerate(
@@ -193,7 +234,7 @@ def clean_text(threshold: float | None) -> list[str]:
     edits = words = 0
     for path in sorted(CORPUS.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        edits += changed_words(text, fix(text, threshold))
+        edits += changed_words(text, fix(text, threshold, "clean"))
         words += len(text.split())
     return [f"clean        {edits} changed words in {words} words = {edits / words * 10_000:.1f} per 10,000"]
 
@@ -252,10 +293,10 @@ def main() -> int:
     parser.add_argument("--neural", action="store_true", help="fix with the neural scorer (untangle[neural])")
     args = parser.parse_args()
     NEURAL["neural"] = args.neural
-    fix("warm up the models astatine once", None)
+    untangle.fix("warm up the models astatine once", **NEURAL)
     speed = ["speed        see bench/neural_cost.py for both tiers"] if args.neural else timing(args.threshold)
     sets = dev_set(args.threshold) + own_pairs(args.threshold, args.show) + clean_text(args.threshold)
-    for line in sets + family_sets(args.threshold) + speed:
+    for line in sets + family_sets(args.threshold) + screen_lines() + speed:
         print(line)
     return 0
 

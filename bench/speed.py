@@ -4,7 +4,8 @@
 Builds a corpus from our own texts (bench/corpus; at least 20 MB clean and 20 MB spun by the
 WordNet spinner emulator, bench/spinner.py, when WordNet is installed, else from the spun
 paragraphs in examples/), then measures: start-up on a tiny input, MB/s on clean and on spun
-text (untangle on a sample of the corpus, since it is far slower; codespell on the same sample
+text (untangle on a sample of the corpus, since it is far slower, with and without the screen
+before the engine, and the share of each sample the screen clears; codespell on the same sample
 and on the whole corpus), a batch over a folder with 1 and N workers, and peak RSS.
 
 Usage: python bench/speed.py [--mb 20] [--sample-mb 1] [--jobs N] [--keep DIR]
@@ -93,6 +94,27 @@ def codespell() -> list[str] | None:
     return [found] if found else None
 
 
+def _cleared(folder: Path) -> str:
+    """The share of the folder's bytes that the screen would return unchanged without a fit."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from untangle.engine import engine_for
+
+    screen = engine_for().screen
+    total = cleared = 0
+    for path in sorted(folder.rglob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        total += len(text.encode("utf-8"))
+        cleared += len(text.encode("utf-8")) if screen.clears(text) else 0
+    return f"{cleared / max(total, 1):.2f}"
+
+
+def _same_outputs(one: Path, other: Path) -> str:
+    """Whether two output trees hold the same files with the same bytes."""
+    first = {p.relative_to(one): p.read_bytes() for p in one.rglob("*") if p.is_file()}
+    second = {p.relative_to(other): p.read_bytes() for p in other.rglob("*") if p.is_file()}
+    return "identical" if first == second else "DIFFERENT"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0, help="size of each corpus (clean, spun) in MB")
@@ -141,6 +163,22 @@ def main() -> None:
                 their_seconds = timed([*spell, str(part)])[0]
                 their_rate = size / 1e6 / their_seconds
             row(f"{kind} prose, {size / 1e6:.1f} MB sample, 1 process", size / 1e6 / seconds, their_rate, "MB/s", True)
+            unscreened = timed(
+                [
+                    *UNTANGLE,
+                    "fix",
+                    "-q",
+                    "--jobs",
+                    "1",
+                    "--no-screen",
+                    "--output-dir",
+                    str(base / f"raw-{kind}"),
+                    str(part),
+                ]
+            )[0]
+            row(f"{kind} prose, same sample, --no-screen", size / 1e6 / unscreened, their_rate, "MB/s", True)
+            same = _same_outputs(base / f"out-{kind}", base / f"raw-{kind}")
+            rows.append((f"{kind} sample cleared by the screen (of bytes; outputs {same})", _cleared(part), "", ""))
         if spell:
             for kind, size in (("clean", clean_size), ("spun", spun_size)):
                 seconds = timed([*spell, str(base / kind)])[0]

@@ -46,11 +46,12 @@ class Settings:
     builtin: bool = True  # False: the user dictionaries alone
     allow: tuple[str, ...] = ()  # words and phrases never to change
     neural: bool = False  # settle open decisions with the neural scorer (the neural extra)
+    screen: bool = True  # False: no screen before the engine (--no-screen)
 
     def restorer(self, name: str = "") -> Restorer:
         """The Restorer for file `name` (its extension may say HTML or Markdown)."""
         markup = format_for(name, self.markup)
-        return Restorer(self.threshold, self.dictionaries, self.allow, markup, self.builtin, self.neural)
+        return Restorer(self.threshold, self.dictionaries, self.allow, markup, self.builtin, self.neural, self.screen)
 
 
 @dataclass(frozen=True, slots=True)

@@ -195,6 +195,11 @@ def _file_options(function):  # noqa: ANN001, ANN201
         ),
         _allow_option,
         _neural_option,
+        click.option(
+            "--no-screen",
+            is_flag=True,
+            help="Fit every text, even one the quick screen finds too plain to be spun (slower; same output).",
+        ),
         _config_option,
     ]
 
@@ -225,6 +230,7 @@ class _FileOptions:
     no_builtin: bool
     allow: tuple[str, ...]
     neural: bool
+    no_screen: bool
     config_path: Path | None
 
     def config(self, paths: tuple[str, ...] = ()) -> Config:
@@ -235,7 +241,14 @@ class _FileOptions:
         if self.apply_all and self.threshold is not None:
             raise click.UsageError("use either --all or --min-confidence, not both")
         return resolve(self.config_path, start).with_options(
-            self.threshold, self.no_builtin, self.dictionaries, self.allow, self.include, self.exclude, self.neural
+            self.threshold,
+            self.no_builtin,
+            self.dictionaries,
+            self.allow,
+            self.include,
+            self.exclude,
+            self.neural,
+            self.no_screen,
         )
 
     def settings(self, paths: tuple[str, ...] = (), **extra: object) -> Settings:
@@ -266,6 +279,7 @@ class _FileOptions:
             builtin=config.builtin,
             allow=config.allow,
             neural=config.neural,
+            screen=config.screen,
             **extra,
         )
 
@@ -746,6 +760,7 @@ def review(
         no_builtin=False,
         allow=allow,
         neural=neural,
+        no_screen=False,
         config_path=config_path,
     )
     settings = files.settings((path,))

@@ -4,6 +4,7 @@ Keys (all optional):
     min-confidence = 0.8              # confidence a change needs (0.5 to 1.0)
     builtin = false                   # use only the user dictionaries (another spinner family)
     neural = true                     # settle open decisions with the neural scorer (the neural extra)
+    screen = false                    # fit every text, even one the quick screen would clear
     dictionaries = ["spinner.tsv"]    # user dictionaries, relative to the config file
     allow = ["helium", "quality league"]   # words and phrases never to change
     include = ["*.txt"]               # folder runs: take only these (.gitignore syntax)
@@ -24,7 +25,7 @@ CONFIG_NAME = ".untangle.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT = "default"
 LIST_KEYS = ("dictionaries", "allow", "include", "exclude")
-KEYS = ("min-confidence", "builtin", "neural", *LIST_KEYS)
+KEYS = ("min-confidence", "builtin", "neural", "screen", *LIST_KEYS)
 
 
 class ConfigError(ValueError):
@@ -39,6 +40,7 @@ class Config:
     min_confidence: float | None = None
     builtin: bool = True  # use the built-in dictionary (false: only the user dictionaries)
     neural: bool = False  # settle what the trigram leaves open with the neural scorer
+    screen: bool = True  # clear documents the screen finds too plain to be spun, without a fit
     dictionaries: tuple[str, ...] = ()  # absolute paths
     allow: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
@@ -57,13 +59,22 @@ class Config:
         include: tuple[str, ...] = (),
         exclude: tuple[str, ...] = (),
         neural: bool = False,
+        no_screen: bool = False,
     ) -> Config:
         """These settings with command-line options applied: a scalar replaces, a list extends."""
         sources = dict(self.sources)
-        values: dict[str, Any] = {"min_confidence": self.min_confidence, "builtin": self.builtin, "neural": self.neural}
+        values: dict[str, Any] = {
+            "min_confidence": self.min_confidence,
+            "builtin": self.builtin,
+            "neural": self.neural,
+            "screen": self.screen,
+        }
         if neural:
             values["neural"] = True
             sources["neural"] = "command line"
+        if no_screen:
+            values["screen"] = False
+            sources["screen"] = "command line"
         if min_confidence is not None:
             values["min_confidence"] = min_confidence
             sources["min-confidence"] = "command line"
@@ -141,7 +152,7 @@ def load(path: Path) -> Config:
             raise ConfigError(f"{where}: min-confidence must be a number from 0.5 to 1.0, got {value!r}")
         values["min_confidence"] = float(value)
         sources["min-confidence"] = where
-    for key in ("builtin", "neural"):
+    for key in ("builtin", "neural", "screen"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise ConfigError(f"{where}: {key} must be true or false, got {data[key]!r}")

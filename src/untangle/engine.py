@@ -137,6 +137,9 @@ class Options:
     # (untangle.families): they are that family's swaps, not evidence of what this family's
     # spinner leaves alone.
     settled: tuple[tuple[int, int], ...] = ()
+    # Whether a cascade with a screen (untangle.screen) may return a document it clears unchanged
+    # without fitting it; --no-screen turns it off.
+    screen: bool = True
 
 
 def zipf_bin(zipf: float) -> int:
@@ -922,7 +925,14 @@ def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -
     the built-in table (`builtin_table` false), each user dictionary is one family.
     """
     if not dictionaries:
-        return Cascade([default_engine(), phrase_engine(), _inferred()] if builtin_table else [Engine(Dictionary())])
+        if not builtin_table:
+            return Cascade([Engine(Dictionary())])
+        from untangle.screen import Screen
+
+        # The built-in tables alone are screened; a user's table may list forms whose strength
+        # its rows cannot tell (no frequencies), and a family the user taught must be followed.
+        engines = [default_engine(), phrase_engine(), _inferred()]
+        return Cascade(engines, Screen([engines[0].dictionary, engines[1].dictionary]))
     from pathlib import Path
 
     from untangle.dictionary import load_entries

@@ -20,6 +20,7 @@ from untangle.result import Change, Paragraph, Result, apply_changes
 
 if TYPE_CHECKING:
     from untangle.engine import Engine, Options, _Sentence
+    from untangle.screen import Screen
 
 BUILTIN = "builtin"  # the family name of the built-in table's changes
 
@@ -38,13 +39,16 @@ class Pass:
 class Cascade:
     """Engines for the families of a run, applied in order; behaves like one Engine."""
 
-    def __init__(self, engines: Sequence[Engine]) -> None:
+    def __init__(self, engines: Sequence[Engine], screen: Screen | None = None) -> None:
         if not engines:
             raise ValueError("a cascade needs at least one family")
         self.engines = tuple(engines)
+        self.screen = screen  # clears documents no family could find spun, before any fit
 
     def restore(self, text: str, options: Options) -> Result:
         """Repair `text` family by family; every change is reported against the input."""
+        if options.screen and self.screen is not None and self.screen.clears(text):
+            return Result(text)
         return self._run(text, options, trace=False)[0]
 
     def restore_traced(self, text: str, options: Options) -> tuple[Result, list[Pass]]:

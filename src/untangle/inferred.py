@@ -47,15 +47,11 @@ def propose(text: str, known: Dictionary) -> list[Entry]:
     """Inferred (spun, original) rows for `text`; `known` gives the stand-ins' Zipf frequencies."""
     from untangle.engine import segmented  # the cascade's families share one tokenization
 
-    words = [word.lower for sentence in segmented(text)[1] for word in sentence if word.lower.isalpha()]
-    counts = Counter(words)
-    expected_of = {word: len(words) * 10 ** (zipf - 9.0) * BURSTINESS for word, zipf in COMMON.items()}
-    present = {word for word, expected in expected_of.items() if counts[word] >= PRESENT_SHARE * expected}
+    counts = Counter(word.lower for sentence in segmented(text)[1] for word in sentence if word.lower.isalpha())
     rows = []
-    for original, zipf in COMMON.items():
-        expected = expected_of[original]
-        if expected < MIN_EXPECTED or counts[original] > MAX_SEEN or len(present - {original}) < MIN_PRESENT_OTHERS:
-            continue
+    for original in missing_common(counts):
+        zipf = COMMON[original]
+        expected = _expected(counts, zipf)
         candidates = sorted(
             (
                 (count, spun)
@@ -71,6 +67,24 @@ def propose(text: str, known: Dictionary) -> list[Entry]:
         spun = candidates[0][1]
         rows.append(Entry(spun, original, INFERRED, PRIOR, known.zipf(spun), zipf, family=INFERRED))
     return rows
+
+
+def missing_common(counts: Counter[str]) -> list[str]:
+    """The very common words (COMMON) that a text with these word counts is missing: at most
+    MAX_SEEN occurrences where MIN_EXPECTED were expected, the others mostly present."""
+    present = {word for word, zipf in COMMON.items() if counts[word] >= PRESENT_SHARE * _expected(counts, zipf)}
+    return [
+        word
+        for word, zipf in COMMON.items()
+        if _expected(counts, zipf) >= MIN_EXPECTED
+        and counts[word] <= MAX_SEEN
+        and len(present - {word}) >= MIN_PRESENT_OTHERS
+    ]
+
+
+def _expected(counts: Counter[str], zipf: float) -> float:
+    """How often a word of this Zipf frequency should occur among the counted words (discounted)."""
+    return counts.total() * 10 ** (zipf - 9.0) * BURSTINESS
 
 
 class InferredFamily:

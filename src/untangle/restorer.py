@@ -46,7 +46,8 @@ class Restorer:
     change; `markup` is "text", "html" or "markdown" (only prose is repaired). Lines marked
     `untangle: ignore` (or after a line marked `untangle: ignore-next-line`) are never changed.
     `neural=True` settles what the trigram model leaves open with Gemma 3 270M (the `neural`
-    extra; `untangle.neural.NeuralUnavailable` if it is not installed).
+    extra; `untangle.neural.NeuralUnavailable` if it is not installed). `screen=False` fits every
+    text, even one the screen before the engine would return unchanged (untangle.screen).
     """
 
     threshold: float | None = None  # confidence a change needs; None: the engine's default
@@ -55,6 +56,7 @@ class Restorer:
     markup: str = "text"
     builtin: bool = True  # False: only the user dictionaries (a spinner unlike the WordNet one)
     neural: bool = False  # True: the neural scorer settles what the trigram leaves open (untangle[neural])
+    screen: bool = True  # False: fit every document, even those the screen would clear (untangle.screen)
 
     def options(self):  # noqa: ANN201 - engine.Options, imported lazily
         """The engine's options for these settings; loads the neural scorer once per process if asked."""
@@ -65,7 +67,7 @@ class Restorer:
             from untangle.neural import default_scorer
 
             context = default_scorer()
-        return Options(DEFAULT_THRESHOLD if self.threshold is None else self.threshold, context)
+        return Options(DEFAULT_THRESHOLD if self.threshold is None else self.threshold, context, screen=self.screen)
 
     def restore(self, text: str) -> Result:
         """Repair one text; the full result with every change."""

@@ -1,0 +1,149 @@
+"""The screen before the engine: clean documents cleared without a fit, spun ones never, same output."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import untangle.screen
+from untangle import Restorer
+from untangle.engine import engine_for
+from untangle.screen import THRESHOLD
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fresh_process import modules_loaded  # noqa: E402 - helper modules next to the tests
+from own_texts import CLEAN, LONGER, MORE  # noqa: E402
+from phrase_spinner import spin as phrase_spin  # noqa: E402
+
+
+def _screen() -> untangle.screen.Screen:
+    screen = engine_for().screen
+    assert screen is not None
+    return screen
+
+
+def _same_either_way(text: str) -> None:
+    """The screen only ever saves time: the result is the engine's, with or without it."""
+    screened, fitted = Restorer().restore(text), Restorer(screen=False).restore(text)
+    assert screened.text == fitted.text
+    assert [(c.start, c.end, c.new) for c in screened.changes] == [(c.start, c.end, c.new) for c in fitted.changes]
+
+
+EVERYTHING = CLEAN + "\n" + MORE + "\n" + LONGER  # our three stories, 341 words
+
+
+@pytest.mark.parametrize("text", [EVERYTHING, EVERYTHING + "\n" + EVERYTHING])
+def test_long_clean_documents_are_cleared_and_come_back_as_the_engine_returns_them(text: str) -> None:
+    assert _screen().clears(text)
+    result = Restorer().restore(text)
+    assert result.text == text and not result.changes and result.spun_probability == 0.0
+    _same_either_way(text)
+
+
+@pytest.mark.parametrize("text", [CLEAN, MORE, LONGER])
+def test_a_short_text_is_too_little_evidence_either_way_to_clear(text: str) -> None:
+    # At the lowest spin rate tried (2%), each weakly listed form counts only ln 0.98 against
+    # spinning: a hundred words cannot reach the threshold, so the engine decides.
+    assert not _screen().clears(text)
+    _same_either_way(text)
+
+
+def _spun_a_little(text: str) -> str:
+    """Our clean text with three words spun, as a spinner that changes about one word in a hundred."""
+    for original, spun in (("on Monday", "connected Monday"), ("in the spring", "successful the spring")):
+        text = text.replace(original, spun, 1)
+    return text.replace("She said", "She aforesaid", 1)
+
+
+def test_spun_documents_are_never_cleared(spun_article: str) -> None:
+    for text in (spun_article, _spun_a_little(EVERYTHING), "Helium said astatine the meeting.\n"):
+        assert not _screen().clears(text), text[:60]
+        _same_either_way(text)
+    assert {(c.old, c.new) for c in Restorer().restore(_spun_a_little(EVERYTHING)).changes} >= {
+        ("connected", "on"),
+        ("successful", "in"),
+    }
+
+
+def test_what_the_screen_clears_the_engine_leaves_alone() -> None:
+    # Another spinner's forms (our phrase rewriter: "said" -> "stated") are no listed evidence:
+    # cleared, and the engine with the built-in tables alone would change nothing there either.
+    spun = phrase_spin(EVERYTHING)[0]
+    assert spun != EVERYTHING and _screen().clears(spun)
+    _same_either_way(spun)
+    assert Restorer(screen=False).fix(spun) == spun
+
+
+def test_a_text_missing_a_very_common_word_is_left_to_the_inferred_family() -> None:
+    spun = re.sub(r"\bThe\b", "Issues", re.sub(r"\bthe\b", "issues", EVERYTHING))  # no table lists "issues"
+    assert not _screen().clears(spun)
+    assert any(c.family == "inferred" for c in Restorer().restore(spun).changes)
+
+
+def test_the_score_weighs_listed_forms_against_their_frequency_as_themselves() -> None:
+    screen = _screen()
+    assert screen.score(["zyxw", "qqq"]) == float("-inf")  # nothing listed: no evidence of spinning
+    # "astatine" is far likelier the spinner's "at" than itself; "the" is listed for nothing.
+    assert screen.score(["he", "said", "astatine", "the", "meeting"]) > -THRESHOLD
+    strongest_first = [strength for _, strength in screen.forms("astatine")]
+    assert strongest_first == sorted(strongest_first, reverse=True)
+
+
+def test_its_memory_of_word_types_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(untangle.screen, "CACHE_LIMIT", 3)
+    screen = untangle.screen.Screen(_screen().tables)
+    for word in ["person", "present", "successful", "helium", "connected", "astatine"]:
+        screen.forms(word)
+        assert len(screen._forms) <= 3
+
+
+def test_user_dictionaries_are_never_screened(tmp_path) -> None:  # noqa: ANN001
+    table = tmp_path / "rewriter.tsv"
+    table.write_text("spun\toriginal\nmentioned\tsaid\n", encoding="utf-8")
+    assert engine_for((str(table),)).screen is None
+    assert engine_for((), builtin_table=False).screen is None
+
+
+def test_a_cleared_text_never_loads_the_language_model() -> None:
+    assert modules_loaded(["fix"], EVERYTHING, ["pocketsphinx"]) == []
+    assert "pocketsphinx" in modules_loaded(["fix", "--no-screen"], EVERYTHING, ["pocketsphinx"])
+    assert "pocketsphinx" in modules_loaded(["fix"], "Helium said astatine the meeting.\n", ["pocketsphinx"])
+
+
+PLAIN = sorted(set(re.findall(r"[A-Za-z]+", EVERYTHING)))
+SPUN_FORMS = ["helium", "astatine", "connected", "successful", "person", "volition", "aforesaid"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(PLAIN), max_size=400),
+    st.lists(st.tuples(st.integers(0, 400), st.sampled_from(SPUN_FORMS)), max_size=3),
+    st.sampled_from([" ", "\n", ". ", ", "]),
+)
+def test_any_text_of_plain_and_a_few_spun_words_reads_the_same_with_or_without_the_screen(
+    words: list[str], spun: list[tuple[int, str]], gap: str
+) -> None:
+    for where, form in spun:
+        words.insert(where % (len(words) + 1), form)
+    _same_either_way(gap.join(words) + ".\n")
+
+
+def test_the_configuration_or_the_command_line_turns_the_screen_off(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from untangle.config import ConfigError, load, resolve
+
+    settings_file = tmp_path / ".untangle.toml"
+    settings_file.write_text("screen = false\n", encoding="utf-8")
+    assert load(settings_file).screen is False and load(settings_file).source("screen") == str(settings_file)
+    assert resolve(None, tmp_path).with_options(no_screen=True).source("screen") == "command line"
+    settings_file.write_text('screen = "no"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="screen must be true or false"):
+        load(settings_file)
+    # Run from that folder, a cleared text is fitted after all: the language model loads.
+    settings_file.write_text("screen = false\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert "pocketsphinx" in modules_loaded(["fix"], EVERYTHING, ["pocketsphinx"])
