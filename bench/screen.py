@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How well a cheap screen (no language model) could tell spun text from clean, before the engine.
 
-A measurement for issue 19's screen, not the screen itself. Each word or phrase the built-in
+The measurement behind untangle.screen's threshold, made with the screen's own score. Each word or phrase the built-in
 tables list as a spun form gets a strength from the tables alone: ln of how much likelier it is as
 a spinner's output than as itself, by unigram frequency (sum over its originals of P(original) x
 the prior, over P(written)). A text's score is the best, over a few spin rates s, of
@@ -15,10 +15,7 @@ Needs WordNet (wordnet-base) for the emulators. Usage: python bench/screen.py
 
 from __future__ import annotations
 
-import math
-import re
 import sys
-from functools import cache
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -30,52 +27,16 @@ from families import FAMILIES  # noqa: E402
 from own_texts import CLEAN, LONGER, MORE  # noqa: E402
 from spinner import spin  # noqa: E402
 
-from untangle.dictionary import LN10, builtin, builtin_phrases  # noqa: E402
+from untangle.dictionary import builtin, builtin_phrases  # noqa: E402
+from untangle.screen import WORD, Screen  # noqa: E402
 
-TABLES = (builtin(), builtin_phrases())
-WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-RATES = (0.02, 0.05, 0.1, 0.2, 0.4)
+SCREEN = Screen([builtin(), builtin_phrases()])  # the built-in cascade's tables, as `fix` screens
 DEV = ROOT.parent / "shared" / "dev"
 
 
-@cache
-def _entries(word: str) -> tuple:
-    return tuple(entry for table in TABLES for entry in table.starting_with(word))
-
-
-def _strength(entries) -> float:  # noqa: ANN001
-    logs = [math.log(e.prior) + e.original_zipf * LN10 for e in entries]
-    top = max(logs)
-    return top + math.log(sum(math.exp(v - top) for v in logs)) - entries[0].spun_zipf * LN10
-
-
-def terms(text: str) -> list[float]:
-    """The strength of every listed spun form in `text` (a matching phrase counts once, as itself)."""
-    words = [w.lower() for w in WORD.findall(text)]
-    found, position = [], 0
-    while position < len(words):
-        entries = _entries(words[position])
-        best, span = None, 1
-        by_form: dict[str, list] = {}
-        for entry in entries:
-            by_form.setdefault(entry.spun, []).append(entry)
-        for form, group in by_form.items():
-            parts = form.split(" ")
-            if words[position : position + len(parts)] == parts:
-                value = _strength(group)
-                if best is None or value > best:
-                    best, span = value, len(parts)
-        if best is not None:
-            found.append(best)
-        position += span
-    return found
-
-
 def score(text: str) -> float:
-    values = terms(text)
-    if not values:
-        return -math.inf
-    return max(sum(math.log(1 - s + s * math.exp(min(a, 30.0))) for a in values) for s in RATES)
+    """The shipped screen's score of `text` (untangle.screen.Screen.score)."""
+    return SCREEN.score(WORD.findall(text.lower()))
 
 
 def spun_sets() -> list[tuple[str, str, str]]:

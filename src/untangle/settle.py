@@ -94,21 +94,21 @@ def settle(
     """
     pieces: list[str] = []  # the text as the lattice reads it
     # Word types the lattice leaves as written somewhere: elsewhere, a sure change of one is checked.
+    by_starts = [_by_start(sentence) for sentence in sentences]
+    readings = [(b, _best_arcs(sentence, b)) for sentence, b in zip(sentences, by_starts, strict=True)]
     kept = {
         sentence.words[arc.start].lower
-        for sentence in sentences
-        for arc in _best_arcs(sentence, _by_start(sentence))
+        for sentence, (_, best) in zip(sentences, readings, strict=True)
+        for arc in best
         if arc.payload is None
     }
     length = consumed = 0
     passages, jobs = [], []
-    for sentence in sentences:
+    for sentence, (by_start, best) in zip(sentences, readings, strict=True):
         words = sentence.words
         gap = text[consumed : words[0].token.start]
         pieces.append(gap)
         length += len(gap)
-        by_start = _by_start(sentence)
-        best = _best_arcs(sentence, by_start)
         reading = _reading_text(text, sentence, best, casing)
         if spun_paragraph.get(sentence.paragraph, 0.0) >= MIN_PARAGRAPH_SPUN:
             planned = _plan(text, sentence, by_start, best, length, casing, pool, kept)
