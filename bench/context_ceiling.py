@@ -120,7 +120,7 @@ def ceiling(spun_text: str, original_text: str) -> tuple[int, int, int, int, int
         scores = {}
         for reading, emission in readings.items():
             words[index] = reading
-            # The engine's own score of a whole sentence (its `written_score`).
+            # A whole sentence scored by the trigram model, as the engine scores a window.
             scores[reading] = engine._best_window((), words, [["</s>"]]) + emission
         top, sure, wrong = (a + b for a, b in zip((top, sure, wrong), _judge(scores, written, accepted), strict=True))
     return swaps, listed, top, sure, wrong

@@ -351,13 +351,11 @@ class _Sentence:
 
     words: list[Word]
     candidates: list[list[tuple[int, Entry]]]
-    written_score: float = 0.0  # ln P_LM(the sentence as written)
     # Preselected candidates per position: (context gain, length, entry, original words, level key).
     options: list[list[tuple]] | None = None
     keys: list[tuple[str, int] | None] = field(default_factory=list)  # level key of each written word
     memo: dict = field(default_factory=dict)  # language model scores reused between EM iterations
     posteriors: dict[Arc, float] = field(default_factory=dict)  # given that its paragraph is spun
-    log_total: float = 0.0  # ln P(sentence | spun)
     evidence: list[tuple[str, float]] = field(default_factory=list)  # per word: ln P(spun) / P(as written)
     spun_share: list[float] = field(default_factory=list)  # per word: weighted P(read as a spun form), last fit
     weight: float = 0.0  # P(its paragraph is spun) in the last fit
@@ -449,8 +447,6 @@ class Engine:
             return tokens, work, {}, 0.0, (levels, table)  # nothing this table could have written: clean, at no cost
         if settled:
             _leave_out(work, settled)
-        for sentence in work:
-            sentence.written_score = self._best_window((), [w.lower for w in sentence.words], [["</s>"]])
         spun_paragraph: dict[int, float] = {}
         document_spun = PRIOR_DOCUMENT_SPUN
         for iteration in range(EM_ITERATIONS + 1):
@@ -458,7 +454,7 @@ class Engine:
             for sentence in work:
                 if iteration and spun_paragraph.get(sentence.paragraph, 1.0) < NEGLIGIBLE:
                     continue  # a clean paragraph: it adds nothing to the fit and nothing in it will change
-                sentence.posteriors, sentence.log_total = self._decode(sentence, levels, table, joint)
+                sentence.posteriors = self._decode(sentence, levels, table, joint)
             if not joint:  # the decision clean/spun uses the capped per-word evidence
                 penalty = LOW_RATE_PENALTY if levels.scale != 1.0 else 0.0
                 document_spun, spun_paragraph = self._spun_paragraphs(work, penalty)
@@ -474,15 +470,15 @@ class Engine:
         self, work: list[_Sentence], table: _SubstitutionTable, document_spun: float, spun_paragraph: dict[int, float]
     ) -> tuple[_SpinLevels, float, dict[int, float]]:
         """The first pass read again at a low spin rate; kept if it makes the text likelier spun."""
-        high = [(s.posteriors, s.log_total, s.evidence) for s in work]
+        high = [(s.posteriors, s.evidence) for s in work]
         low = _SpinLevels(scale=LOW_RATE_SCALE)
         for sentence in work:
-            sentence.posteriors, sentence.log_total = self._decode(sentence, low, table, False)
+            sentence.posteriors = self._decode(sentence, low, table, False)
         low_document, low_paragraph = self._spun_paragraphs(work, LOW_RATE_PENALTY)
         if low_document > document_spun:
             return low, low_document, low_paragraph
-        for sentence, (posteriors, log_total, evidence) in zip(work, high, strict=True):
-            sentence.posteriors, sentence.log_total, sentence.evidence = posteriors, log_total, evidence
+        for sentence, (posteriors, evidence) in zip(work, high, strict=True):
+            sentence.posteriors, sentence.evidence = posteriors, evidence
         return _SpinLevels(), document_spun, spun_paragraph
 
     @staticmethod
@@ -523,8 +519,8 @@ class Engine:
 
     def _decode(
         self, sentence: _Sentence, levels: _SpinLevels, table: _SubstitutionTable, joint: bool
-    ) -> tuple[dict[Arc, float], float]:
-        """Posteriors of the sentence's readings given that its paragraph is spun, and ln P(sentence | spun).
+    ) -> dict[Arc, float]:
+        """Posteriors of the sentence's readings given that its paragraph is spun.
 
         `joint` decodes the whole lattice with the trigram model (forward-backward). Otherwise
         each position is scored on its own between its written neighbours: a cheap
@@ -532,24 +528,21 @@ class Engine:
         """
         arcs_from, gains = self._arcs(sentence, levels, table, joint)
         if joint:
-            return arc_posteriors(arcs_from, self.model, sentence.memo)
+            return arc_posteriors(arcs_from, self.model, sentence.memo)[0]
         posteriors: dict[Arc, float] = {}
-        log_total = sentence.written_score
         sentence.evidence = []
         for arcs, word in zip(arcs_from, sentence.words, strict=True):
             if len(arcs) == 1:
-                log_total += arcs[0].emission
                 sentence.evidence.append((word.lower, arcs[0].emission))
                 posteriors[arcs[0]] = 1.0
                 continue
             logits = [gains[id(arc)] + arc.emission for arc in arcs]
             top = max(logits)
             norm = top + math.log(sum(math.exp(logit - top) for logit in logits))
-            log_total += norm
             sentence.evidence.append((word.lower, norm))
             for arc, logit in zip(arcs, logits, strict=True):
                 posteriors[arc] = math.exp(logit - norm)
-        return posteriors, log_total
+        return posteriors
 
     def _arcs(
         self, sentence: _Sentence, levels: _SpinLevels, table: _SubstitutionTable, joint: bool = False
