@@ -83,6 +83,29 @@ def test_case_patterns() -> None:
     assert case_of("A") is Case.TITLE
 
 
+@given(st.text())
+def test_case_patterns_count_only_cased_letters(word: str) -> None:
+    # The rule as documented: only letters that are lower or upper case count. Titlecase
+    # letters (U+01C5), lowercase numerals (U+217B) and uncased scripts are ignored.
+    letters = [c for c in word if c.isalpha() and (c.islower() or c.isupper())]
+    if not letters:
+        expected = Case.NONE
+    elif all(c.islower() for c in letters):
+        expected = Case.LOWER
+    elif all(c.isupper() for c in letters):
+        expected = Case.TITLE if len(letters) == 1 else Case.UPPER
+    elif letters[0].isupper() and all(c.islower() for c in letters[1:]):
+        expected = Case.TITLE
+    else:
+        expected = Case.MIXED
+    assert case_of(word) is expected
+
+
+def test_letters_neither_lower_nor_upper_do_not_count() -> None:
+    assert case_of("\u01c5a") is Case.LOWER  # a titlecase digraph, then a lower-case letter
+    assert case_of("\u217b") is Case.NONE  # a lower-case Roman numeral is not a letter
+
+
 def test_case_transfer() -> None:
     assert apply_case(Case.TITLE, "he") == "He"
     assert apply_case(Case.UPPER, "at") == "AT"

@@ -23,9 +23,13 @@ class Scorer(Protocol):
     def logprob(self, word: str, history: History) -> float: ...
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Arc:
-    """A reading of positions [start, end): the words it emits and ln P(observed | reading)."""
+    """A reading of positions [start, end): the words it emits and ln P(observed | reading).
+
+    Not frozen, though nothing changes an arc once made: the decoder makes about a million per
+    megabyte of spun text, and a frozen dataclass's __init__ costs four times a plain one's.
+    """
 
     start: int
     end: int

@@ -60,15 +60,21 @@ class Token:
         return case_of(self.text)
 
 
+_KINDS = {kind.value: kind for kind in Kind}  # a dict look-up: calling Kind(...) per token costs more than the match
+
+
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens that cover it exactly, in order, with no gaps."""
+    kinds = _KINDS
     return [
-        Token(match.group(), match.start(), match.end(), Kind(match.lastgroup)) for match in _PATTERN.finditer(text)
+        Token(match.group(), match.start(), match.end(), kinds[match.lastgroup]) for match in _PATTERN.finditer(text)
     ]
 
 
 def case_of(word: str) -> Case:
     """Classify the case pattern of `word` (letters only count)."""
+    if word.isalpha() and word.islower():  # most words: every letter cased and lower
+        return Case.LOWER
     letters = [c for c in word if c.isalpha() and (c.islower() or c.isupper())]
     if not letters:
         return Case.NONE
