@@ -37,6 +37,8 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "src"))
 
+from speed import codespell  # noqa: E402 - the speed benchmark's way of finding codespell
+
 import untangle  # noqa: E402
 
 LOAD_MODEL = "import pocketsphinx; pocketsphinx.NGramModel.readfile(pocketsphinx.get_model_path('en-us/en-us.lm.bin'))"
@@ -62,8 +64,8 @@ def start_up(runs: int) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         tiny = Path(folder) / "tiny.txt"
         tiny.write_text("Helium said astatine the meeting that the bridge would open.\n", encoding="utf-8")
-        codespell = Path(sys.executable).with_name("codespell")
-        theirs = median_run([str(codespell), str(tiny)], runs) if codespell.exists() else None
+        spell = codespell()
+        theirs = median_run([*spell, str(tiny)], runs) if spell else None
         rows = [(label, median_run([sys.executable, "-c", code], runs)) for label, code in FLOORS]
         rows.append(
             ("untangle fix, one line", median_run([sys.executable, "-m", "untangle.cli", "fix", str(tiny)], runs))
