@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from untangle.discovery import Found
+from untangle.discovery import Found, special_kind
 from untangle.encodings import looks_binary
 from untangle.inputs import InputError, format_for, parse, read_bytes
 from untangle.restorer import Restorer
 from untangle.result import Result
-from untangle.safe_write import WriteError, atomic_write, read_only
+from untangle.safe_write import WriteError, atomic_write, exclusive_lock, read_only
 
 CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
 RECORD_WINDOW = 512  # JSON Lines records in flight per worker: bounds memory on any stream
@@ -113,14 +113,31 @@ def restore_file_text(text: str, name: str, settings: Settings) -> Result:
 
 
 def process(found: Found, settings: Settings) -> FileReport:
-    """Read, repair and (if asked) write one file; never raises for a problem with the file."""
+    """Read, repair and (if asked) write one file; never raises for a problem with the file.
+
+    Writing in place holds an exclusive lock on the file from the read to the rename, so two
+    runs on the same folder take turns file by file and the second reads the first's output."""
     name = str(found.path)
+    if not settings.write:
+        return _process(found, settings, name)
+    target = found.path.resolve()  # a symbolic link keeps pointing at the fixed file
+    if target.exists() and not target.is_file():
+        kind = special_kind(target)
+        return FileReport(name, FAILED, f"{name}: a {kind} cannot be fixed in place; read it without --write")
+    try:
+        with exclusive_lock(target):
+            return _process(found, settings, name, target)
+    except OSError as error:
+        return FileReport(name, FAILED, _write_failure(name, error))
+
+
+def _process(found: Found, settings: Settings, name: str, target: Path | None = None) -> FileReport:
     try:
         data = read_bytes(found.path, name)
     except InputError as error:
         return FileReport(name, FAILED, str(error))
     try:
-        if looks_binary(data) and settings.encoding is None:
+        if not found.named and looks_binary(data) and settings.encoding is None:
             return _mirrored(found, settings, data, FileReport(name, SKIPPED, "binary file"))
         document = parse(data, name, settings.encoding)
     except InputError as error:
@@ -129,8 +146,7 @@ def process(found: Found, settings: Settings) -> FileReport:
     output = document.encoding.encode(result.text) if result.changes else data
     status = CHANGED if result.changes else UNCHANGED
     try:
-        if settings.write and result.changes:
-            target = found.path.resolve()  # a symbolic link keeps pointing at the fixed file
+        if target is not None and result.changes:
             if read_only(target):
                 return FileReport(name, FAILED, f"{name}: read-only; left unchanged", result)
             atomic_write(target, output, backup_suffix=settings.backup)

@@ -254,12 +254,12 @@ class _FileOptions:
     def settings(self, paths: tuple[str, ...] = (), **extra: object) -> Settings:
         """Batch settings from these options, the configuration and the command's own (`extra`)."""
         if self.encoding is not None:
-            import codecs
+            from untangle.encodings import text_codec
 
             try:
-                codecs.lookup(self.encoding)
+                text_codec(self.encoding)
             except LookupError:
-                raise click.BadParameter(f"unknown encoding {self.encoding!r}", param_hint="--encoding") from None
+                raise click.BadParameter(f"unknown text encoding {self.encoding!r}", param_hint="--encoding") from None
         from untangle.dictionary import load_entries
 
         config = self.config(paths)
@@ -868,8 +868,11 @@ def explain(
     from untangle.explain import explain as explain_text
 
     if text is None:
-        document = read(STDIN_NAME, None)
-        text = document.text
+        try:
+            text = read(STDIN_NAME, None).text
+        except InputError as error:
+            click.echo(f"untangle: {error}", err=True)
+            sys.exit(EXIT_IO)
     config = resolve(config_path).with_options(threshold, False, dictionaries, allow, neural=neural)
     if config.neural:
         _require_neural()

@@ -10,6 +10,7 @@ matches when given: source code run through a prose repairer would be damaged. P
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ class Found:
 
     path: Path
     relative: Path  # for --output-dir: where it goes in the mirrored tree
+    named: bool = False  # named on the command line: always read, never sniffed for binary data
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ def discover(
             ignores = _git_root_ignores(Path(os.path.abspath(root))) if use_gitignore else _Ignores()
             _walk(root, root, ignores, include_spec, exclude_spec, use_gitignore, found)
         elif root.exists() or root.is_symlink():
-            found.files.append(Found(root, Path(root.name)))
+            found.files.append(Found(root, Path(root.name), named=True))
             found.folders.append(root.parent)
         else:
             found.missing.append(root)
@@ -140,5 +142,26 @@ def _walk(root, folder, ignores, include_spec, exclude_spec, use_gitignore, foun
             continue
         if is_dir:
             _walk(root, path, ignores, include_spec, exclude_spec, use_gitignore, found)
-        elif entry.is_file(follow_symlinks=False) and (include_spec is None or include_spec.match_file(posix)):
+        elif include_spec is not None and not include_spec.match_file(posix):
+            continue
+        elif entry.is_file(follow_symlinks=False):
             found.files.append(Found(path, relative))
+        else:
+            found.skipped.append(Skipped(path, f"{special_kind(path)}, not a regular file"))
+
+
+def special_kind(path: Path) -> str:
+    """What a path that is neither a regular file nor a folder is, in words ("named pipe")."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return "not readable"
+    for test, kind in (
+        (stat.S_ISFIFO, "named pipe"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    ):
+        if test(mode):
+            return kind
+    return "special file"

@@ -73,15 +73,20 @@ class Restorer:
         """Repair one text; the full result with every change."""
         from untangle.engine import engine_for
         from untangle.policy import normalise_allowed, veto
+        from untangle.windows import restore_in_windows
 
         options = self.options()
         engine = engine_for(self.dictionaries, self.builtin)
+
+        def restore_plain(plain: str) -> Result:
+            return restore_in_windows(plain, lambda window: engine.restore(window, options))
+
         if self.markup == "text":
-            result = engine.restore(text, options)
+            result = restore_plain(text)
         else:
             from untangle.markup import restore_marked_up
 
-            result = restore_marked_up(text, self.markup, lambda plain: engine.restore(plain, options))
+            result = restore_marked_up(text, self.markup, restore_plain)
         return veto(text, result, normalise_allowed(self.allow))
 
     def fix(self, text: str) -> str:

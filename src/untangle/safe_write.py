@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 TEMP_MARK = ".untangle-tmp"  # temporary files are named .<name>.<pid>.untangle-tmp
@@ -114,6 +115,10 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None, backup_suf
         if backup_suffix:
             _backup(path, backup_suffix)
         os.replace(temporary, path)
+    except WriteError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
     except OSError as error:
         with contextlib.suppress(OSError):
             temporary.unlink()
@@ -121,24 +126,76 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None, backup_suf
     _sync_folder(path.parent)
 
 
+class BackupExists(WriteError):
+    """The backup's name already holds other bytes than the file: an earlier original, kept."""
+
+
 def _backup(path: Path, suffix: str) -> None:
-    """Keep the current `path` as path + suffix: a hard link if possible, else a copy."""
+    """Keep the current `path` as path + suffix, never replacing a different existing file.
+
+    The backup is made by an exclusive hard link (or a copy linked into place the same way), so
+    of two runs racing to back up a file, one wins and the other sees the backup it made. A
+    backup that already holds these bytes (a hard link to the file, or an identical copy) is
+    kept; one that holds other bytes is an earlier original and is never overwritten."""
+    target = path.with_name(path.name + suffix)
+    try:
+        os.link(path, target)
+        return
+    except FileExistsError:
+        _keep_existing(path, target)
+        return
+    except OSError:
+        pass  # no hard links on this file system: copy, then link the copy into place
     import shutil
 
-    target = path.with_name(path.name + suffix)
-    staging = target.with_name(f".{target.name}.{os.getpid()}{TEMP_MARK}")
-    with contextlib.suppress(FileNotFoundError):
-        staging.unlink()
+    staging = temp_path(target)
     try:
-        try:
-            os.link(path, staging)
-        except OSError:
-            shutil.copy2(path, staging)
-        os.replace(staging, target)
-    except OSError:
+        shutil.copy2(path, staging)
+        os.link(staging, target)
+    except FileExistsError:
+        _keep_existing(path, target)
+    finally:
         with contextlib.suppress(OSError):
             staging.unlink()
-        raise
+
+
+def _keep_existing(path: Path, target: Path) -> None:
+    import filecmp
+
+    if not filecmp.cmp(path, target, shallow=False):
+        raise BackupExists(
+            f"{path}: the backup {target.name} already holds an earlier original; left unchanged "
+            "(move the backup away or choose another --backup suffix)"
+        )
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on the file at `path` (a regular file) until the block ends.
+
+    A file replaced by os.replace is a new inode, so after waiting for the lock the path is
+    checked to still name the locked file; if another run replaced it meanwhile, the new file is
+    locked instead. Without fcntl (not on POSIX), or for a file that cannot be opened, there is
+    no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    while True:
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            yield  # unreadable or gone: reading it will say why, and nothing will be written
+            return
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            locked, current = os.fstat(descriptor), os.stat(path)
+            if (locked.st_dev, locked.st_ino) == (current.st_dev, current.st_ino):
+                yield
+                return
+        finally:
+            os.close(descriptor)
 
 
 def _sync_folder(folder: Path) -> None:
