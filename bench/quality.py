@@ -24,13 +24,24 @@ This is a benchmark: it prints figures and never fails the build.
 With --neural every set is fixed with the neural scorer (the neural extra); the speed lines are
 then left to bench/neural_cost.py, which times both tiers per 1,000 words.
 
-Usage: python bench/quality.py [--threshold P] [--show] [--neural]
+Partly spun pages (bench/pages.py: a few spun paragraphs in a clean page, a spun body among
+clean headline and captions, a thread with one spun post, two families on one page, a quoted
+spun sentence, Markdown and HTML forms) are a set of their own.
+
+The regression gate: --compare REV runs every set (dev, tuning, held-out, clean, families,
+pages) for the working tree and for commit REV (checked out in a temporary git worktree, measured
+by this same harness) side by side, and flags every set that loses more than one point of
+recall or precision, gains a harmful edit, or changes a clean word more. --json prints every
+set's figures as one JSON object instead of the table (what --compare reads).
+
+Usage: python bench/quality.py [--threshold P] [--show] [--neural] [--json | --compare REV]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -40,7 +51,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(ROOT / "src"))
+# --compare measures another commit's engine with this harness: its src/ comes first.
+SOURCE = Path(os.environ.get("UNTANGLE_SOURCE", ROOT / "src"))
+sys.path.insert(0, str(SOURCE))
 
 from scoring import changed_words, score  # noqa: E402
 
@@ -97,7 +110,12 @@ def screen_lines() -> list[str]:
     return lines
 
 
+# Every set's figures by name, as the table prints them (--json prints this; --compare reads it).
+FIGURES: dict[str, dict[str, float]] = {}
+
+
 def row(name: str, recall: float, precision: float, harmful: int, swaps: int, edits: int) -> str:
+    FIGURES[name] = {"recall": recall, "precision": precision, "harmful": harmful, "swaps": swaps, "edits": edits}
     figures = f"recall {recall:6.3f}  precision {precision:6.3f}  harmful {harmful:3d}"
     return f"{name:<16} {figures}  swaps {swaps:4d}  edits {edits:4d}"
 
@@ -130,6 +148,7 @@ def dev_set(threshold: float | None) -> list[str]:
         text = path.read_text(encoding="utf-8")
         edits += changed_words(text, fix(text, threshold, "dev-clean"))
         words += len(text.split())
+    FIGURES["dev-clean"] = {"changed": edits, "words": words}
     lines.append(f"dev-clean    {edits} changed words in {words} words")
     return lines
 
@@ -222,6 +241,7 @@ def family_sets(threshold: float | None) -> list[str]:
                 words += len(clean.split())
             swaps, restored, edits, correct, harmful = totals
             lines.append(row(name, restored / max(swaps, 1), correct / max(edits, 1), harmful, swaps, edits))
+            FIGURES[f"{name}-clean"] = {"changed": clean_edits, "words": words}
             lines.append(
                 f"{'':16} flagged spun {flagged}/{tested}; clean articles: {clean_edits} changed words in {words}"
             )
@@ -236,6 +256,7 @@ def clean_text(threshold: float | None) -> list[str]:
         text = path.read_text(encoding="utf-8")
         edits += changed_words(text, fix(text, threshold, "clean"))
         words += len(text.split())
+    FIGURES["clean"] = {"changed": edits, "words": words}
     return [f"clean        {edits} changed words in {words} words = {edits / words * 10_000:.1f} per 10,000"]
 
 
@@ -286,17 +307,104 @@ def timing(threshold: float | None) -> list[str]:
     return lines
 
 
+def page_sets(threshold: float | None) -> list[str]:
+    """The partly spun pages of bench/pages.py, with the same pages' clean blocks as their own set."""
+    import pages
+
+    results = pages.page_sets(threshold, NEURAL["neural"])
+    for layout, figures in results.items():
+        page = figures.page
+        FIGURES[f"pages/{layout}"] = {
+            "recall": page.recall,
+            "precision": page.precision,
+            "harmful": page.harmful,
+            "swaps": page.swaps,
+            "edits": page.edits,
+        }
+        FIGURES[f"pages/{layout}-clean"] = {"changed": figures.clean_edits, "words": figures.clean_words}
+    return pages.lines(results)
+
+
+def all_sets(threshold: float | None, show: bool = False) -> list[str]:
+    """Every quality set's lines (FIGURES holds their figures afterwards)."""
+    sets = dev_set(threshold) + own_pairs(threshold, show) + clean_text(threshold)
+    return sets + family_sets(threshold) + page_sets(threshold)
+
+
+def measured(source: Path, threshold: float | None, neural: bool) -> subprocess.Popen:
+    """This harness with --json over the engine in `source` (a src/ folder), in a child process."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--json"]
+    command += ["--threshold", str(threshold)] if threshold is not None else []
+    command += ["--neural"] if neural else []
+    env = dict(os.environ, UNTANGLE_SOURCE=str(source), PYTHONPATH=str(source))
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+
+
+def flags(set_name: str, now: dict[str, float], then: dict[str, float]) -> list[str]:
+    """What the gate flags for one set: over a point of recall or precision lost, a harmful edit
+    gained, a clean word more changed."""
+    found = []
+    if "changed" in now:
+        if now["changed"] > then["changed"]:
+            found.append(f"clean words changed {then['changed']} -> {now['changed']}")
+        return found
+    for measure in ("recall", "precision"):
+        if now[measure] < then[measure] - 0.01:
+            found.append(f"{measure} {then[measure]:.3f} -> {now[measure]:.3f}")
+    if now["harmful"] > then["harmful"]:
+        found.append(f"harmful {then['harmful']} -> {now['harmful']}")
+    return found
+
+
+def compare(revision: str, threshold: float | None, neural: bool) -> int:
+    """The regression gate: every set for the working tree against `revision`, side by side."""
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / "tree"
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), revision], cwd=ROOT, check=True)
+        try:
+            runs = [measured(ROOT / "src", threshold, neural), measured(tree / "src", threshold, neural)]
+            now, then = (json.loads(run.communicate()[0]) for run in runs)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+    print(f"{'set':<24} {'recall':>15} {'precision':>15} {'harmful':>9}   (then -> now; {revision} -> working tree)")
+    flagged = 0
+    for name, figures in now.items():
+        before = then.get(name)
+        if before is None:
+            print(f"{name:<24} (new set: not measured at {revision})")
+            continue
+        if "changed" in figures:
+            cells = f"clean: {before['changed']} -> {figures['changed']} changed words in {figures['words']}"
+        else:
+            cells = (
+                f"{before['recall']:.3f} -> {figures['recall']:.3f} {before['precision']:.3f} -> "
+                f"{figures['precision']:.3f} {before['harmful']:>3} -> {figures['harmful']:<3}"
+            )
+        problems = flags(name, figures, before)
+        flagged += bool(problems)
+        print(f"{name:<24} {cells}" + (f"   FLAGGED: {'; '.join(problems)}" if problems else ""))
+    print(f"gate: {flagged} of {len(now)} sets flagged")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--show", action="store_true", help="per-article figures for the tuning set")
     parser.add_argument("--neural", action="store_true", help="fix with the neural scorer (untangle[neural])")
+    parser.add_argument("--json", action="store_true", help="print every set's figures as one JSON object")
+    parser.add_argument("--compare", metavar="REV", help="the regression gate: every set against commit REV")
     args = parser.parse_args()
+    if args.compare:
+        return compare(args.compare, args.threshold, args.neural)
     NEURAL["neural"] = args.neural
     untangle.fix("warm up the models astatine once", **NEURAL)
+    if args.json:
+        all_sets(args.threshold)
+        print(json.dumps(FIGURES))
+        return 0
     speed = ["speed        see bench/neural_cost.py for both tiers"] if args.neural else timing(args.threshold)
-    sets = dev_set(args.threshold) + own_pairs(args.threshold, args.show) + clean_text(args.threshold)
-    for line in sets + family_sets(args.threshold) + screen_lines() + speed:
+    for line in all_sets(args.threshold, args.show) + screen_lines() + speed:
         print(line)
     return 0
 

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Partly spun pages, built from our own articles: the layouts real scraped pages have.
+
+Each layout is a list of blocks (paragraphs, headlines, captions, posts) of which some are spun
+by bench/spinner.py (the development article's kind of spinner, looking words up as written)
+and the rest are left as written:
+  one-para       one spun paragraph (the third) in a clean article
+  two-paras      paragraphs three and four spun (the layout of the pages issue's measurement)
+  half           the second half of the article spun
+  body           a spun article body under a clean headline, byline and date, with clean image
+                 captions and a clean "related stories" list around it
+  thread         a forum thread of short posts from several articles, one of them spun
+  two-families   paragraphs two and three spun by this spinner, six and seven by another
+                 family (bench/families.py wordnet2: nouns first, capitals and punctuation too)
+  quote          a clean article quoting one spun sentence
+  two-paras.md   two-paras as Markdown (front matter, a heading, an image, blank-line paragraphs)
+  two-paras.html two-paras as HTML (<h1>, <p> blocks)
+For each set: recall, precision and harmful edits on the page, changed words in its clean
+blocks, and recall and precision on the same blocks when the whole article is spun and fixed
+(the reference a page should come within a few points of).
+
+Usage: python bench/pages.py [--threshold P] [--neural]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, os.environ.get("UNTANGLE_SOURCE", str(BENCH.parent / "src")))
+
+from scoring import Score, changed_words, score  # noqa: E402
+
+import untangle  # noqa: E402
+
+CORPUS = BENCH / "corpus"
+SEED = 1
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page as blocks: each block's clean text, the text on the page, and whether it is spun."""
+
+    clean: tuple[str, ...]
+    shown: tuple[str, ...]
+    spun: tuple[bool, ...]
+    separator: str = "\n"
+    head: str = ""  # markup before the first block (front matter), never spun
+
+    def text(self, blocks: tuple[str, ...]) -> str:
+        return self.head + self.separator.join(blocks) + "\n"
+
+    def blocks_of(self, output: str) -> list[str]:
+        """The blocks of an output of this page (only words change, so the separators stand)."""
+        body = output[len(self.head) :]
+        return body[: -1 if body.endswith("\n") else None].split(self.separator)
+
+
+def articles() -> dict[str, list[str]]:
+    return {
+        path.name: [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+        for path in sorted(CORPUS.glob("*.txt"))
+    }
+
+
+def spin_together(paragraphs: list[str], seed: int, family: Callable[[str, int], str] | None = None) -> list[str]:
+    """Spin paragraphs as one text (one spinner table for the page), then split them again."""
+    if family is None:
+        from spinner import spin
+
+        def family(text: str, seed: int) -> str:
+            return spin(text, seed, True)
+
+    if not paragraphs:
+        return []
+    spun = family("\n".join(paragraphs), seed).split("\n")
+    assert len(spun) == len(paragraphs), "the spinner kept the paragraph breaks"
+    return spun
+
+
+def with_spun(paragraphs: list[str], chosen: set[int], seed: int = SEED) -> Page:
+    order = sorted(chosen)
+    spun = dict(zip(order, spin_together([paragraphs[i] for i in order], seed), strict=True))
+    shown = tuple(spun.get(i, p) for i, p in enumerate(paragraphs))
+    return Page(tuple(paragraphs), shown, tuple(i in chosen for i in range(len(paragraphs))))
+
+
+def one_para(name: str, paragraphs: list[str]) -> Page:
+    return with_spun(paragraphs, {2})
+
+
+def two_paras(name: str, paragraphs: list[str]) -> Page:
+    return with_spun(paragraphs, {2, 3})
+
+
+def half(name: str, paragraphs: list[str]) -> Page:
+    return with_spun(paragraphs, set(range(len(paragraphs) // 2, len(paragraphs))))
+
+
+def body(name: str, paragraphs: list[str]) -> Page:
+    title = name.removesuffix(".txt").replace("-", " ").title()
+    spun = spin_together(paragraphs, SEED)
+    clean = [f"{title}: What We Know", "By Staff Reporter", "Published 4 December 2026, updated 9:40 a.m."]
+    shown = list(clean)
+    flags = [False, False, False]
+    for index, (original, rewritten) in enumerate(zip(paragraphs, spun, strict=True)):
+        if index == 3:
+            caption = "Photo: the scene on the first morning, as seen from the north side of the square."
+            clean.append(caption)
+            shown.append(caption)
+            flags.append(False)
+        clean.append(original)
+        shown.append(rewritten)
+        flags.append(True)
+    related = ["Related stories", "Council to vote on new parking rules", "Weather service warns of early frost"]
+    return Page(tuple(clean + related), tuple(shown + related), tuple(flags + [False] * len(related)))
+
+
+def thread(name: str, paragraphs: list[str]) -> Page:
+    others = [p for other, ps in articles().items() if other != name for p in ps[1:2]][:4]
+    posts = [paragraphs[1], *others]
+    clean, shown, flags = [], [], []
+    for number, post in enumerate(posts):
+        header = f"Reply #{number + 1} from reader{number * 7 + 3}, posted {number + 2} hours ago"
+        clean += [header, post]
+        flags += [False, number == 2]
+        shown += [header, spin_together([post], SEED)[0] if number == 2 else post]
+    return Page(tuple(clean), tuple(shown), tuple(flags))
+
+
+def two_families(name: str, paragraphs: list[str]) -> Page:
+    from families import wordnet2
+
+    first = spin_together(paragraphs[1:3], SEED)
+    second = spin_together(paragraphs[5:7], SEED, wordnet2)
+    shown = list(paragraphs)
+    shown[1:3] = first
+    shown[5:7] = second
+    flags = tuple(index in (1, 2, 5, 6) for index in range(len(paragraphs)))
+    return Page(tuple(paragraphs), tuple(shown), flags)
+
+
+def quote(name: str, paragraphs: list[str]) -> Page:
+    """One sentence of a paragraph quoted, spun, inside the clean article (a block of its own)."""
+    source = max(paragraphs[1:], key=len)
+    sentence = source.split(". ")[0].rstrip(".") + "."
+    quoted = f'As one reader put it in a letter this week: "{sentence}"'
+    spun_quote = f'As one reader put it in a letter this week: "{spin_together([sentence], SEED)[0]}"'
+    clean = [*paragraphs[:4], quoted, *paragraphs[4:]]
+    shown = [*paragraphs[:4], spun_quote, *paragraphs[4:]]
+    return Page(tuple(clean), tuple(shown), tuple(index == 4 for index in range(len(clean))))
+
+
+def markdown(name: str, paragraphs: list[str]) -> Page:
+    page = two_paras(name, paragraphs)
+    title = name.removesuffix(".txt").replace("-", " ").title()
+    head = f"---\ntitle: {title}\ndate: 2026-12-04\n---\n\n# {title}\n\n![The scene](images/{name}.jpg)\n\n"
+    return Page(page.clean, page.shown, page.spun, "\n\n", head)
+
+
+def html(name: str, paragraphs: list[str]) -> Page:
+    page = two_paras(name, paragraphs)
+    title = name.removesuffix(".txt").replace("-", " ").title()
+    head = f"<html><head><title>{title}</title></head><body>\n<h1>{title}</h1>\n"
+
+    def wrap(blocks: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(f"<p>{block}</p>" for block in blocks)
+
+    return Page(wrap(page.clean), wrap(page.shown), page.spun, "\n", head)
+
+
+LAYOUTS: dict[str, tuple[Callable[[str, list[str]], Page], str]] = {
+    "one-para": (one_para, "text"),
+    "two-paras": (two_paras, "text"),
+    "half": (half, "text"),
+    "body": (body, "text"),
+    "thread": (thread, "text"),
+    "two-families": (two_families, "text"),
+    "quote": (quote, "text"),
+    "two-paras.md": (markdown, "markdown"),
+    "two-paras.html": (html, "html"),
+}
+
+
+@dataclass
+class Tally:
+    """Sums of scores over a set's pages."""
+
+    swaps: int = 0
+    restored: int = 0
+    edits: int = 0
+    correct: int = 0
+    harmful: int = 0
+
+    def add(self, figures: Score) -> None:
+        self.swaps += figures.swaps
+        self.restored += figures.restored
+        self.edits += figures.edits
+        self.correct += figures.correct
+        self.harmful += figures.harmful
+
+    @property
+    def recall(self) -> float:
+        return self.restored / max(self.swaps, 1)
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.edits if self.edits else 1.0
+
+
+@dataclass
+class PageFigures:
+    """One set's figures: on the pages, in their clean blocks, and on the same blocks spun whole."""
+
+    page: Tally
+    whole: Tally
+    clean_edits: int = 0
+    clean_words: int = 0
+
+
+def spun_part(page: Page, blocks: list[str] | tuple[str, ...]) -> str:
+    return "\n".join(block for block, spun in zip(blocks, page.spun, strict=True) if spun)
+
+
+def measure(layout: str, restorer_for: Callable[[str], untangle.Restorer]) -> PageFigures:
+    """Fix every page of `layout` and, for reference, every article spun whole."""
+    build, markup = LAYOUTS[layout]
+    restorer = restorer_for(markup)
+    figures = PageFigures(Tally(), Tally())
+    for name, paragraphs in articles().items():
+        page = build(name, paragraphs)
+        output = page.blocks_of(restorer.fix(page.text(page.shown)))
+        figures.page.add(score(spun_part(page, page.shown), spun_part(page, page.clean), spun_part(page, output)))
+        for clean, out, spun in zip(page.clean, output, page.spun, strict=True):
+            if not spun:
+                figures.clean_edits += changed_words(clean, out)
+                figures.clean_words += len(clean.split())
+        whole = Page(page.clean, tuple(spin_together(list(page.clean), SEED)), (True,) * len(page.clean))
+        whole_output = whole.blocks_of(restorer.fix(whole.text(whole.shown)))
+        figures.whole.add(
+            score(spun_part(page, whole.shown), spun_part(page, page.clean), spun_part(page, whole_output))
+        )
+    return figures
+
+
+def page_sets(threshold: float | None = None, neural: bool = False) -> dict[str, PageFigures]:
+    """Every layout's figures, in LAYOUTS order."""
+
+    def restorer_for(markup: str) -> untangle.Restorer:
+        return untangle.Restorer(threshold, markup=markup, neural=neural)
+
+    return {layout: measure(layout, restorer_for) for layout in LAYOUTS}
+
+
+def lines(results: dict[str, PageFigures]) -> list[str]:
+    rows = []
+    for layout, figures in results.items():
+        page, whole = figures.page, figures.whole
+        rows.append(
+            f"pages/{layout:<15} recall {page.recall:6.3f}  precision {page.precision:6.3f}  harmful {page.harmful:3d}"
+            f"  swaps {page.swaps:4d}  | spun whole: {whole.recall:.3f} / {whole.precision:.3f}"
+            f"  | clean blocks: {figures.clean_edits} changed words in {figures.clean_words}"
+        )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--neural", action="store_true")
+    arguments = parser.parse_args()
+    for line in lines(page_sets(arguments.threshold, arguments.neural)):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
