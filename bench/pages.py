@@ -16,8 +16,9 @@ and the rest are left as written:
   two-paras.md   two-paras as Markdown (front matter, a heading, an image, blank-line paragraphs)
   two-paras.html two-paras as HTML (<h1>, <p> blocks)
 For each set: recall, precision and harmful edits on the page, changed words in its clean
-blocks, and recall and precision on the same blocks when the whole article is spun and fixed
-(the reference a page should come within a few points of).
+blocks, recall and precision when the spun blocks are fixed on their own as one document (the
+reference: a spun passage inside a page should be repaired as it would be alone), and on the
+same blocks when the whole article is spun and fixed (more of the spinner's evidence to pool).
 
 Usage: python bench/pages.py [--threshold P] [--neural]
 """
@@ -124,7 +125,7 @@ def body(name: str, paragraphs: list[str]) -> Page:
 
 def thread(name: str, paragraphs: list[str]) -> Page:
     others = [p for other, ps in articles().items() if other != name for p in ps[1:2]][:4]
-    posts = [paragraphs[1], *others]
+    posts = [*others[:2], paragraphs[1], *others[2:]]  # the third post, this article's own, is spun
     clean, shown, flags = [], [], []
     for number, post in enumerate(posts):
         header = f"Reply #{number + 1} from reader{number * 7 + 3}, posted {number + 2} hours ago"
@@ -219,7 +220,8 @@ class PageFigures:
     """One set's figures: on the pages, in their clean blocks, and on the same blocks spun whole."""
 
     page: Tally
-    whole: Tally
+    alone: Tally  # the page's spun blocks fixed on their own
+    whole: Tally  # the same blocks when the whole article is spun and fixed
     clean_edits: int = 0
     clean_words: int = 0
 
@@ -232,7 +234,7 @@ def measure(layout: str, restorer_for: Callable[[str], untangle.Restorer]) -> Pa
     """Fix every page of `layout` and, for reference, every article spun whole."""
     build, markup = LAYOUTS[layout]
     restorer = restorer_for(markup)
-    figures = PageFigures(Tally(), Tally())
+    figures = PageFigures(Tally(), Tally(), Tally())
     for name, paragraphs in articles().items():
         page = build(name, paragraphs)
         output = page.blocks_of(restorer.fix(page.text(page.shown)))
@@ -241,6 +243,8 @@ def measure(layout: str, restorer_for: Callable[[str], untangle.Restorer]) -> Pa
             if not spun:
                 figures.clean_edits += changed_words(clean, out)
                 figures.clean_words += len(clean.split())
+        alone = spun_part(page, page.shown)  # the spun blocks on their own, as one document
+        figures.alone.add(score(alone, spun_part(page, page.clean), restorer.fix(alone + "\n").removesuffix("\n")))
         whole = Page(page.clean, tuple(spin_together(list(page.clean), SEED)), (True,) * len(page.clean))
         whole_output = whole.blocks_of(restorer.fix(whole.text(whole.shown)))
         figures.whole.add(
@@ -264,7 +268,8 @@ def lines(results: dict[str, PageFigures]) -> list[str]:
         page, whole = figures.page, figures.whole
         rows.append(
             f"pages/{layout:<15} recall {page.recall:6.3f}  precision {page.precision:6.3f}  harmful {page.harmful:3d}"
-            f"  swaps {page.swaps:4d}  | spun whole: {whole.recall:.3f} / {whole.precision:.3f}"
+            f"  swaps {page.swaps:4d}  | alone: {figures.alone.recall:.3f} / {figures.alone.precision:.3f}"
+            f"  | spun whole: {whole.recall:.3f} / {whole.precision:.3f}"
             f"  | clean blocks: {figures.clean_edits} changed words in {figures.clean_words}"
         )
     return rows

@@ -79,10 +79,20 @@ LOW_RATE_SCALE = 0.2
 # nat) is read again: a low-rate spinner's evidence is such types, and a clean text rarely has two.
 LOW_RATE_MIN_ODD_TYPES = 2
 LOW_RATE_PENALTY = math.log(2.0) + MAX_WORD_EVIDENCE
-# A paragraph of a spun document is almost surely spun; one of a clean document rarely is
-# (a quoted spun passage). These set each paragraph's prior from its document's posterior.
-PARAGRAPH_SPUN_IF_DOCUMENT_SPUN = 0.95
-PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN = 0.002
+# A document is one of three kinds, each a share of its paragraphs spun: clean (a paragraph
+# rarely spun: a quoted spun passage), a page (a spun article body, post or quote among clean
+# headlines, captions, comments and articles: some paragraphs spun, the rest as written), or spun
+# from top to bottom (almost every paragraph). The paragraphs' evidence picks the kind (a
+# mixture: P(text | kind) = prod over paragraphs of share * factor + 1 - share), and each
+# paragraph's P(spun) follows from its own factor under each kind. Without the page kind a
+# document was read at one level: the clean paragraphs of a page outvoted its spun ones and the
+# spun part was barely repaired (bench/pages.py).
+PRIOR_PAGE = 0.15
+DOCUMENT_KINDS = (  # (prior, share of paragraphs spun)
+    (1.0 - PRIOR_DOCUMENT_SPUN - PRIOR_PAGE, 0.002),  # clean
+    (PRIOR_PAGE, 0.3),  # a page, partly spun
+    (PRIOR_DOCUMENT_SPUN, 0.95),  # spun throughout
+)
 # A word that untangle's model says the spinner replaces may still appear as written now and
 # then (a path the spinner skips); and words are bursty, so a text uses a word less evenly than
 # its overall frequency suggests. These temper the plain-count evidence above.
@@ -448,7 +458,7 @@ class Engine:
         if settled:
             _leave_out(work, settled)
         spun_paragraph: dict[int, float] = {}
-        document_spun = PRIOR_DOCUMENT_SPUN
+        document_spun = throughout = PRIOR_DOCUMENT_SPUN
         for iteration in range(EM_ITERATIONS + 1):
             joint = iteration == EM_ITERATIONS  # the last pass decodes whole sentences jointly
             for sentence in work:
@@ -457,9 +467,13 @@ class Engine:
                 sentence.posteriors = self._decode(sentence, levels, table, joint)
             if not joint:  # the decision clean/spun uses the capped per-word evidence
                 penalty = LOW_RATE_PENALTY if levels.scale != 1.0 else 0.0
-                document_spun, spun_paragraph = self._spun_paragraphs(work, penalty)
-            if iteration == 0 and document_spun < 0.5 and _odd_types(work) >= LOW_RATE_MIN_ODD_TYPES:
-                levels, document_spun, spun_paragraph = self._try_low_rate(work, table, document_spun, spun_paragraph)
+                document_spun, spun_paragraph, throughout, evidence = self._spun_paragraphs(work, penalty)
+            # Not spun throughout at the usual levels (clean, or a page with a few spun-looking
+            # paragraphs): perhaps a low-rate spinner's work, read again at its levels.
+            if iteration == 0 and throughout < 0.5 and _odd_types(work) >= LOW_RATE_MIN_ODD_TYPES:
+                levels, document_spun, spun_paragraph = self._try_low_rate(
+                    work, table, document_spun, spun_paragraph, evidence
+                )
             if max(spun_paragraph.values(), default=0.0) < NEGLIGIBLE:
                 break  # the whole text is clean
             if not joint:
@@ -467,15 +481,22 @@ class Engine:
         return tokens, work, spun_paragraph, document_spun, (levels, table)
 
     def _try_low_rate(
-        self, work: list[_Sentence], table: _SubstitutionTable, document_spun: float, spun_paragraph: dict[int, float]
+        self,
+        work: list[_Sentence],
+        table: _SubstitutionTable,
+        document_spun: float,
+        spun_paragraph: dict[int, float],
+        evidence: float,
     ) -> tuple[_SpinLevels, float, dict[int, float]]:
-        """The first pass read again at a low spin rate; kept if it makes the text likelier spun."""
+        """The first pass read again at a low spin rate; kept if it explains the text better (a
+        higher marginal likelihood against the text as written than `evidence`, the usual
+        levels' over every kind of document)."""
         high = [(s.posteriors, s.evidence) for s in work]
         low = _SpinLevels(scale=LOW_RATE_SCALE)
         for sentence in work:
             sentence.posteriors = self._decode(sentence, low, table, False)
-        low_document, low_paragraph = self._spun_paragraphs(work, LOW_RATE_PENALTY)
-        if low_document > document_spun:
+        low_document, low_paragraph, _, low_evidence = self._spun_paragraphs(work, LOW_RATE_PENALTY)
+        if low_evidence > evidence:
             return low, low_document, low_paragraph
         for sentence, (posteriors, evidence) in zip(work, high, strict=True):
             sentence.posteriors, sentence.evidence = posteriors, evidence
@@ -700,8 +721,11 @@ class Engine:
         return total + best
 
     @staticmethod
-    def _spun_paragraphs(work: list[_Sentence], penalty: float = 0.0) -> tuple[float, dict[int, float]]:
-        """P(document spun) and P(paragraph spun) from Bayes factors of spun vs as written.
+    def _spun_paragraphs(
+        work: list[_Sentence], penalty: float = 0.0
+    ) -> tuple[float, dict[int, float], float, float]:
+        """P(document spun), P(paragraph spun), P(spun throughout) and ln P(text | this reading)
+        against the text as written, from Bayes factors of spun vs as written.
 
         `penalty` (nats against the spun reading) marks the low-rate reading, whose document
         factor counts each word type once in the whole text: a spinner maps a type one way per
@@ -717,16 +741,33 @@ class Engine:
         log_factor: dict[int, float] = defaultdict(float)
         for (paragraph, _), (evidence, count) in by_type.items():
             log_factor[paragraph] += min(evidence / count, MAX_WORD_EVIDENCE)
-        total = sum(log_factor.values())
-        if penalty:
-            whole: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-            for (_, word), (evidence, count) in by_type.items():
-                whole[word][0] += evidence
-                whole[word][1] += count
-            total = sum(min(evidence / count, MAX_WORD_EVIDENCE) for evidence, count in whole.values()) - penalty
+        if not penalty and len(log_factor) > 1:  # one paragraph has no page to be part of
+            # A spun passage in an otherwise clean text (the clean and page kinds): a type that
+            # reads as spun vouches once per document, shared by the paragraphs it stands in, as
+            # the spinner made one decision for it. Source code or a list of many short
+            # paragraphs would otherwise have one odd identifier ("return", "enumerate") make
+            # each of them a spun passage of its own.
+            paragraphs_of: dict[str, int] = defaultdict(int)
+            for _, word in by_type:
+                paragraphs_of[word] += 1
+            shared: dict[int, float] = defaultdict(float)
+            for (paragraph, word), (evidence, count) in by_type.items():
+                say = min(evidence / count, MAX_WORD_EVIDENCE)
+                shared[paragraph] += say / paragraphs_of[word] if say > 0 else say
+            return _document_kinds(log_factor, shared)
+        whole: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+        for (_, word), (evidence, count) in by_type.items():
+            whole[word][0] += evidence
+            whole[word][1] += count
+        total = sum(min(evidence / count, MAX_WORD_EVIDENCE) for evidence, count in whole.values()) - penalty
+        if not penalty:
+            total = sum(log_factor.values())
         document = _sigmoid(total + _logit(PRIOR_DOCUMENT_SPUN))
-        prior = document * PARAGRAPH_SPUN_IF_DOCUMENT_SPUN + (1 - document) * PARAGRAPH_SPUN_IF_DOCUMENT_CLEAN
-        return document, {paragraph: _sigmoid(factor + _logit(prior)) for paragraph, factor in log_factor.items()}
+        clean_share, spun_share = DOCUMENT_KINDS[0][1], DOCUMENT_KINDS[-1][1]
+        prior = document * spun_share + (1 - document) * clean_share
+        spun = {paragraph: _sigmoid(factor + _logit(prior)) for paragraph, factor in log_factor.items()}
+        evidence = _log_mix(PRIOR_DOCUMENT_SPUN, total)  # spun at this rate, or clean
+        return document, spun, document, evidence
 
     def _maximise(
         self, work: list[_Sentence], spun_paragraph: dict[int, float], previous: _SubstitutionTable, scale: float
@@ -843,6 +884,42 @@ def segmented(text: str) -> tuple[list[Token], list[list[Word]]]:
     segmented = sentences(tokens)
     _LAST_SEGMENTED.value = (text, tokens, segmented)
     return tokens, segmented
+
+
+def _log_mix(share: float, factor: float) -> float:
+    """ln(share * e^factor + 1 - share): a paragraph's evidence under a kind with this spun share."""
+    if factor > 0:
+        return factor + math.log(share + (1.0 - share) * math.exp(-factor))
+    return math.log(share * math.exp(factor) + 1.0 - share)
+
+
+def _document_kinds(
+    log_factor: dict[int, float], shared: dict[int, float]
+) -> tuple[float, dict[int, float], float, float]:
+    """P(document spun in part or whole), P(paragraph spun) and P(spun throughout), from the paragraphs' log Bayes
+    factors, mixed over DOCUMENT_KINDS. The low-rate reading is tried only for a text in which
+    no paragraph reads as spun at the usual levels."""
+    factors = [shared, shared, log_factor]  # spun passages in a clean page or text read shared evidence
+    joint = [
+        math.log(prior) + sum(_log_mix(share, factor) for factor in kind_factors.values())
+        for (prior, share), kind_factors in zip(DOCUMENT_KINDS, factors, strict=True)
+    ]
+
+    top = max(joint)
+    weights = [math.exp(value - top) for value in joint]
+    norm = sum(weights)
+    posterior = [weight / norm for weight in weights]
+    spun = {
+        paragraph: sum(
+            kind * _sigmoid(kind_factors[paragraph] + _logit(share))
+            for kind, (_, share), kind_factors in zip(posterior, DOCUMENT_KINDS, factors, strict=True)
+        )
+        for paragraph in log_factor
+    }
+    # A text is as spun as its kind says, or as its most spun paragraph: a page with one spun
+    # paragraph is read by the clean kind (it allows a quoted passage), but it is not clean.
+    evidence = top + math.log(norm)
+    return max(1.0 - posterior[0], max(spun.values(), default=0.0)), spun, posterior[-1], evidence
 
 
 def _other_pick(entry: Entry) -> bool:

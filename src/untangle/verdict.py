@@ -22,6 +22,55 @@ class SuspiciousParagraph:
 
 
 @dataclass(frozen=True, slots=True)
+class SpunStretch:
+    """A run of consecutive spun paragraphs: the lines it spans, how sure, and how much of it was
+    swapped (a page is often spun only in part: its body, one post, a quoted passage)."""
+
+    first_line: int
+    last_line: int
+    paragraphs: int
+    spun_probability: float  # the least sure of its paragraphs
+    swapped_share: float  # expected swapped words (changes and held-back suggestions) per word
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "first_line": self.first_line,
+            "last_line": self.last_line,
+            "paragraphs": self.paragraphs,
+            "spun_probability": round(self.spun_probability, 4),
+            "swapped_share": round(self.swapped_share, 4),
+        }
+
+
+def stretches(text: str, result: Result, threshold: float) -> tuple[SpunStretch, ...]:
+    """The runs of consecutive paragraphs at least `threshold` likely spun, in order."""
+    runs: list[list] = []
+    for paragraph in result.paragraphs:
+        if paragraph.spun_probability < threshold:
+            runs.append([])
+        elif runs and runs[-1]:
+            runs[-1].append(paragraph)
+        else:
+            runs.append([paragraph])
+    found = []
+    suggestions = result.changes + result.held_back
+    for run in (r for r in runs if r):
+        start, end = run[0].start, run[-1].end
+        words = len(text[start:end].split()) or 1
+        swapped = sum(c.confidence for c in suggestions if start <= c.start < end)
+        found.append(
+            SpunStretch(
+                text.count("\n", 0, start) + 1,
+                text.count("\n", 0, end) + 1,
+                len(run),
+                min(p.spun_probability for p in run),
+                swapped / words,
+            )
+        )
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """Whether one input looks spun, with the figures behind the call."""
 
@@ -32,6 +81,7 @@ class Verdict:
     changes: int
     paragraphs: tuple[SuspiciousParagraph, ...]
     families: dict[str, int] = field(default_factory=dict)  # changes per family (builtin, phrases, a file)
+    stretches: tuple[SpunStretch, ...] = ()  # where the text is spun: runs of spun paragraphs
 
     @classmethod
     def of(cls, path: str, text: str, result: Result, threshold: float) -> Verdict:
@@ -54,6 +104,7 @@ class Verdict:
             len(result.changes),
             suspicious,
             dict(Counter(change.family for change in result.changes).most_common()),
+            stretches(text, result, threshold),
         )
 
     def as_text(self) -> str:
@@ -64,6 +115,16 @@ class Verdict:
             f"{self.path}: spun (probability {self.spun_probability:.2f}, spin level {self.spin_level:.2f}, "
             f"{self.changes} changes to make{self._by_family()})"
         ]
+        for stretch in self.stretches:
+            where = (
+                f"line {stretch.first_line}"
+                if stretch.first_line == stretch.last_line
+                else f"lines {stretch.first_line}-{stretch.last_line}"
+            )
+            lines.append(
+                f"  spun: {where} ({stretch.paragraphs} paragraph{'s' if stretch.paragraphs > 1 else ''}, "
+                f"probability {stretch.spun_probability:.2f}, {stretch.swapped_share:.0%} of words swapped)"
+            )
         lines += [f"  line {p.line}: {p.spun_probability:.2f}  {p.excerpt} ..." for p in self.paragraphs]
         return "\n".join(lines)
 
@@ -86,6 +147,7 @@ class Verdict:
                     {"line": p.line, "spun_probability": round(p.spun_probability, 4), "excerpt": p.excerpt}
                     for p in self.paragraphs
                 ],
+                "stretches": [stretch.as_dict() for stretch in self.stretches],
             },
             ensure_ascii=False,
         )
