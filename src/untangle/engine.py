@@ -755,13 +755,13 @@ class Engine:
                 say = min(evidence / count, MAX_WORD_EVIDENCE)
                 shared[paragraph] += say / paragraphs_of[word] if say > 0 else say
             return _document_kinds(log_factor, shared)
-        whole: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-        for (_, word), (evidence, count) in by_type.items():
-            whole[word][0] += evidence
-            whole[word][1] += count
-        total = sum(min(evidence / count, MAX_WORD_EVIDENCE) for evidence, count in whole.values()) - penalty
-        if not penalty:
-            total = sum(log_factor.values())
+        total = sum(log_factor.values())  # one paragraph: as spun as the document
+        if penalty:
+            whole: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+            for (_, word), (evidence, count) in by_type.items():
+                whole[word][0] += evidence
+                whole[word][1] += count
+            total = sum(min(evidence / count, MAX_WORD_EVIDENCE) for evidence, count in whole.values()) - penalty
         document = _sigmoid(total + _logit(PRIOR_DOCUMENT_SPUN))
         clean_share, spun_share = DOCUMENT_KINDS[0][1], DOCUMENT_KINDS[-1][1]
         prior = document * spun_share + (1 - document) * clean_share
