@@ -31,9 +31,9 @@ SEPARATORS = [" ", "\n", "\r\n", "\n\n", ", ", ". ", "\t", "<p>", "</p>", "# ", 
 CODECS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252", "latin-1"]
 EXIT_CODES = {"fix": {0, 2, 3}, "diff": {0, 2, 3}, "check": {0, 1, 2, 3}}
 
-prose = st.lists(
-    st.one_of(st.sampled_from(WORDS), st.sampled_from(SEPARATORS), st.text(max_size=3)), max_size=30
-).map("".join)
+prose = st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(SEPARATORS), st.text(max_size=3)), max_size=30).map(
+    "".join
+)
 
 
 @st.composite

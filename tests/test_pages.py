@@ -70,7 +70,28 @@ def test_the_gate_flags_a_point_lost_a_harmful_edit_gained_and_a_clean_word_chan
         "harmful 2 -> 3",
     ]
     assert flags("set", dict(then, recall=0.9, harmful=1), then) == []  # gains are not flagged
-    assert flags("clean", {"changed": 1, "words": 900}, {"changed": 0, "words": 900}) == [
-        "clean words changed 0 -> 1"
-    ]
+    assert flags("clean", {"changed": 1, "words": 900}, {"changed": 0, "words": 900}) == ["clean words changed 0 -> 1"]
     assert flags("clean", {"changed": 0, "words": 900}, {"changed": 2, "words": 900}) == []
+
+
+def test_the_html_report_lists_the_spun_stretches_of_a_partly_spun_page() -> None:
+    from untangle.html_report import HtmlReport
+
+    report = HtmlReport()
+    report.add("page.txt", page(), untangle.restore(page()))
+    html = report.render()
+    assert '<ul class="stretches"><li>spun: lines 5-6 (2 paragraphs, probability' in html
+    whole = "\n".join(SPUN) + "\n"  # spun throughout: the facts line says it, no list
+    report = HtmlReport()
+    report.add("spun.txt", whole, untangle.restore(whole))
+    assert 'class="stretches"' not in report.render().split("</style>")[1]
+
+
+def test_explain_says_which_level_each_word_was_read_at() -> None:
+    from untangle.explain import explain
+
+    suspects = explain(page())
+    spun = [s for s in suspects if s.line in (5, 6)]
+    assert spun and all(0.0 < s.spin_level < 1.0 for s in spun)
+    assert {s.reading for s in spun} == {"usual levels"}
+    assert "spin_level" in spun[0].as_dict() and spun[0].as_dict()["reading"] == "usual levels"

@@ -886,7 +886,8 @@ def explain(
             continue
         family = "" if suspect.family == "builtin" else f"; {suspect.family} family"
         click.echo(
-            f"{suspect.line}:{suspect.column}: {suspect.word!r}  (paragraph spun: {suspect.paragraph_spun:.2f}{family})"
+            f"{suspect.line}:{suspect.column}: {suspect.word!r}  (paragraph spun: {suspect.paragraph_spun:.2f};"
+            f" read at spin level {suspect.spin_level:.2f}, {suspect.reading}{family})"
         )
         for reading in suspect.readings:
             prior = f"prior {reading.prior:<6.3f}"

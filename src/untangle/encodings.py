@@ -99,7 +99,7 @@ def decode(data: bytes, name: str, forced: str | None = None) -> tuple[str, Enco
 
 
 def utf16_without_mark(data: bytes, sample: int = 4096) -> str:
-    """"le" or "be" when `data` reads as UTF-16 text with no mark: most of its even (or odd)
+    """ "le" or "be" when `data` reads as UTF-16 text with no mark: most of its even (or odd)
     bytes NUL and almost none of the others, as ASCII-range text stored in UTF-16 is; else ""."""
     head = data[: sample - sample % 2]
     pairs = len(head) // 2

@@ -371,6 +371,10 @@ class _Sentence:
     weight: float = 0.0  # P(its paragraph is spun) in the last fit
     verdicts: dict = field(default_factory=dict)  # arc -> settle.Settled, for arcs a context scorer re-decided
     settled: set[int] = field(default_factory=set)  # positions an earlier family restored (Options.settled)
+    # For `untangle explain` only: per position, the fitted P(spun | paragraph spun) the word was
+    # read at (its likeliest reading's class and band), and the name of the document's reading.
+    levels_read: dict[int, float] = field(default_factory=dict)
+    reading: str = ""
 
     @property
     def paragraph(self) -> int:
@@ -413,7 +417,7 @@ class Engine:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            result, work, spun_paragraph = self._restore(text, options)
+            result, work, spun_paragraph = self._restore(text, options, trace)
             if not trace:
                 work = []
         finally:
@@ -421,8 +425,12 @@ class Engine:
                 gc.enable()
         return result, work, spun_paragraph
 
-    def _restore(self, text: str, options: Options) -> tuple[Result, list[_Sentence], dict[int, float]]:
+    def _restore(
+        self, text: str, options: Options, trace: bool = False
+    ) -> tuple[Result, list[_Sentence], dict[int, float]]:
         tokens, work, spun_paragraph, document_spun, fitted = self._fit(text, options.settled)
+        if trace:
+            self._trace_levels(work, fitted[0])
         if options.context is not None:
             from untangle.settle import settle
 
@@ -501,6 +509,23 @@ class Engine:
         for sentence, (posteriors, evidence) in zip(work, high, strict=True):
             sentence.posteriors, sentence.evidence = posteriors, evidence
         return _SpinLevels(), document_spun, spun_paragraph
+
+    def _trace_levels(self, work: list[_Sentence], levels: _SpinLevels) -> None:
+        """Record the level each considered word was read at, for `untangle explain`."""
+        reading = "usual levels" if levels.scale == 1.0 else "low-rate levels"
+        for sentence in work:
+            sentence.reading = reading
+            for position, word in enumerate(sentence.words):
+                readings = [(p, arc) for arc, p in sentence.posteriors.items() if arc.start == position]
+                if not sentence.candidates[position] or not readings:
+                    continue
+                _, best = max(readings, key=lambda pair: pair[0])
+                if isinstance(best.payload, Entry):
+                    key = self._entry_key(word, best.payload)
+                else:
+                    key = sentence.keys[position] if sentence.keys else None
+                    key = key or level_key(word.word_class, self.dictionary.zipf(word.lower))
+                sentence.levels_read[position] = levels.at(key)
 
     @staticmethod
     def _paragraphs(work: list[_Sentence], spun_paragraph: dict[int, float]) -> tuple[Paragraph, ...]:
@@ -721,9 +746,7 @@ class Engine:
         return total + best
 
     @staticmethod
-    def _spun_paragraphs(
-        work: list[_Sentence], penalty: float = 0.0
-    ) -> tuple[float, dict[int, float], float, float]:
+    def _spun_paragraphs(work: list[_Sentence], penalty: float = 0.0) -> tuple[float, dict[int, float], float, float]:
         """P(document spun), P(paragraph spun), P(spun throughout) and ln P(text | this reading)
         against the text as written, from Bayes factors of spun vs as written.
 

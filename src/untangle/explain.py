@@ -49,6 +49,10 @@ class Suspect:
     as_written: float  # posterior that the word is what the author wrote
     decision: str
     family: str = "builtin"  # the family whose fit considered it (untangle.families)
+    # The level it was read at: P(a word of its class and frequency spun | its paragraph spun),
+    # as fitted to this text, and which reading of the document fitted it (usual or low-rate).
+    spin_level: float = 0.0
+    reading: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -57,6 +61,8 @@ class Suspect:
             "word": self.word,
             "family": self.family,
             "paragraph_spun": round(self.paragraph_spun, 4),
+            "spin_level": round(self.spin_level, 4),
+            "reading": self.reading,
             "readings": [
                 {
                     "original": r.original,
@@ -144,7 +150,21 @@ def _sentence_suspects(sentence: _Sentence, one: Pass, words: frozenset[str]) ->
         first, last = word.token, sentence.words[end - 1].token
         as_written = max(0.0, 1.0 - unlisted - sum(r.probability for r in readings))
         found.append(
-            Suspect(first.start, last.end, 0, 0, "", spun, tuple(readings), unlisted, as_written, "", one.family)
+            Suspect(
+                first.start,
+                last.end,
+                0,
+                0,
+                "",
+                spun,
+                tuple(readings),
+                unlisted,
+                as_written,
+                "",
+                one.family,
+                sentence.levels_read.get(position, 0.0),
+                sentence.reading,
+            )
         )
     return found
 

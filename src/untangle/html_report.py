@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from untangle.render import sentence_span
 from untangle.result import Change, Result
+from untangle.verdict import SpunStretch, stretches
 
 SPUN = 0.5  # a file is counted as spun at this spun probability, as `untangle check` calls it
 SURE, LIKELY = 0.9, 0.7  # confidence bands, coloured apart
@@ -57,6 +58,8 @@ class _File:
     applied: int = 0
     held_back: int = 0
     spans: list[tuple[int, int, float]] = field(default_factory=list)  # spun paragraphs
+    stretches: tuple[SpunStretch, ...] = ()  # runs of spun paragraphs: where, how sure, how spun
+    partly_spun: bool = False  # some paragraphs spun, others not
     ticks: dict[str, list[int]] = field(default_factory=dict)  # strip position of each suggestion, by kind
     rows: list[_Row] = field(default_factory=list)
     failure: str = ""  # why the file could not be read, if it could not
@@ -81,6 +84,8 @@ class HtmlReport:
         entry = _File(path, len(self.files), len(source), result.spun_probability, result.spin_level)
         entry.applied, entry.held_back = len(result.changes), len(result.held_back)
         entry.spans = [(p.start, p.end, p.spun_probability) for p in result.paragraphs if p.spun_probability >= SPUN]
+        entry.stretches = stretches(source, result, SPUN)
+        entry.partly_spun = 0 < sum(s.paragraphs for s in entry.stretches) < len(result.paragraphs)
         shown = sorted(
             [_Shown(c, True) for c in result.changes] + [_Shown(c, False) for c in result.held_back],
             key=lambda item: (item.change.start, not item.applied),
@@ -371,6 +376,15 @@ def _strip(entry: _File) -> str:
     return "".join(parts)
 
 
+def _stretches(entry: _File) -> str:
+    """The spun stretches of a partly spun file (which lines, how sure, how much swapped); a file
+    spun throughout, or clean, has one stretch or none and its facts line says it all."""
+    if not entry.partly_spun:
+        return ""
+    items = "".join(f"<li>spun: {escape(stretch.describe())}</li>" for stretch in entry.stretches)
+    return f'<ul class="stretches">{items}</ul>\n'
+
+
 def _file_section(entry: _File) -> str:
     head = (
         f'<section class="file" id="f{entry.index}" data-path="{escape(entry.path)}"'
@@ -384,7 +398,7 @@ def _file_section(entry: _File) -> str:
         f" {entry.spin_level:.2f}; {entry.applied} change{'s' if entry.applied != 1 else ''} applied,"
         f" {entry.held_back} held back</p>\n"
     )
-    body = [head, facts, _strip(entry), "\n"]
+    body = [head, facts, _strip(entry), "\n", _stretches(entry)]
     if entry.rows:
         items = "".join(
             f'<li class="sentence{" alternative" if row.alternative else ""}"><span class="line">line {row.line}'
@@ -422,6 +436,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}tr.spun td:nth-child(2
 .axis{stroke:var(--line)}
 .file{border-top:1px solid var(--line);padding:.75rem 0;content-visibility:auto;contain-intrinsic-size:auto 240px}
 .facts{margin:.2rem 0;color:var(--muted)}
+.stretches{margin:.2rem 0 .4rem;padding-left:1.2rem;color:var(--muted)}
 .strip{width:100%;height:20px;display:block}.track{fill:var(--track)}.spun-span{fill:var(--spun)}
 .tick.sure{fill:var(--sure)}.tick.likely{fill:var(--likely)}.tick.doubtful{fill:var(--doubtful)}
 .tick.held{fill:var(--held);fill-opacity:.6}

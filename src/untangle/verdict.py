@@ -32,6 +32,19 @@ class SpunStretch:
     spun_probability: float  # the least sure of its paragraphs
     swapped_share: float  # expected swapped words (changes and held-back suggestions) per word
 
+    def describe(self) -> str:
+        """Where it is and how spun, in words: "lines 5-6 (2 paragraphs, probability 1.00, 31% of
+        words swapped)"."""
+        where = (
+            f"line {self.first_line}"
+            if self.first_line == self.last_line
+            else f"lines {self.first_line}-{self.last_line}"
+        )
+        return (
+            f"{where} ({self.paragraphs} paragraph{'s' if self.paragraphs > 1 else ''}, "
+            f"probability {self.spun_probability:.2f}, {self.swapped_share:.0%} of words swapped)"
+        )
+
     def as_dict(self) -> dict[str, float | int]:
         return {
             "first_line": self.first_line,
@@ -115,16 +128,7 @@ class Verdict:
             f"{self.path}: spun (probability {self.spun_probability:.2f}, spin level {self.spin_level:.2f}, "
             f"{self.changes} changes to make{self._by_family()})"
         ]
-        for stretch in self.stretches:
-            where = (
-                f"line {stretch.first_line}"
-                if stretch.first_line == stretch.last_line
-                else f"lines {stretch.first_line}-{stretch.last_line}"
-            )
-            lines.append(
-                f"  spun: {where} ({stretch.paragraphs} paragraph{'s' if stretch.paragraphs > 1 else ''}, "
-                f"probability {stretch.spun_probability:.2f}, {stretch.swapped_share:.0%} of words swapped)"
-            )
+        lines += [f"  spun: {stretch.describe()}" for stretch in self.stretches]
         lines += [f"  line {p.line}: {p.spun_probability:.2f}  {p.excerpt} ..." for p in self.paragraphs]
         return "\n".join(lines)
 

@@ -73,9 +73,7 @@ def join(parts: list[tuple[int, Result]], length: int) -> Result:
         text.append(result.text)
         changes.extend(shifted(result.changes, offset))
         held_back.extend(shifted(result.held_back, offset))
-        paragraphs.extend(
-            Paragraph(p.start + offset, p.end + offset, p.spun_probability) for p in result.paragraphs
-        )
+        paragraphs.extend(Paragraph(p.start + offset, p.end + offset, p.spun_probability) for p in result.paragraphs)
         level += result.spin_level * (end - offset) / max(length, 1)
         spun = max(spun, result.spun_probability)
     return Result("".join(text), tuple(changes), level, tuple(held_back), spun, tuple(paragraphs))
