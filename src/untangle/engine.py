@@ -750,10 +750,10 @@ class Engine:
         """P(document spun), P(paragraph spun), P(spun throughout) and ln P(text | this reading)
         against the text as written, from Bayes factors of spun vs as written.
 
-        `penalty` (nats against the spun reading) marks the low-rate reading, whose document
-        factor counts each word type once in the whole text: a spinner maps a type one way per
-        document, and a text of many short paragraphs (source code, a list) would otherwise have
-        one odd identifier vouch for it in every paragraph.
+        `penalty` (nats against the spun reading) marks the low-rate reading, which chooses the
+        kind of document from evidence counting each word type once in the whole text: a
+        spinner maps a type one way per document, and a text of many short paragraphs (source
+        code, a list) would otherwise have one odd identifier vouch for it in every paragraph.
         """
         by_type: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0])
         for sentence in work:
@@ -764,7 +764,7 @@ class Engine:
         log_factor: dict[int, float] = defaultdict(float)
         for (paragraph, _), (evidence, count) in by_type.items():
             log_factor[paragraph] += min(evidence / count, MAX_WORD_EVIDENCE)
-        if not penalty and len(log_factor) > 1:  # one paragraph has no page to be part of
+        if len(log_factor) > 1:  # one paragraph has no page to be part of
             # A spun passage in an otherwise clean text (the clean and page kinds): a type that
             # reads as spun vouches once per document, shared by the paragraphs it stands in, as
             # the spinner made one decision for it. Source code or a list of many short
@@ -777,14 +777,10 @@ class Engine:
             for (paragraph, word), (evidence, count) in by_type.items():
                 say = min(evidence / count, MAX_WORD_EVIDENCE)
                 shared[paragraph] += say / paragraphs_of[word] if say > 0 else say
-            return _document_kinds(log_factor, shared)
-        total = sum(log_factor.values())  # one paragraph: as spun as the document
-        if penalty:
-            whole: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-            for (_, word), (evidence, count) in by_type.items():
-                whole[word][0] += evidence
-                whole[word][1] += count
-            total = sum(min(evidence / count, MAX_WORD_EVIDENCE) for evidence, count in whole.values()) - penalty
+            if not penalty:
+                return _document_kinds(log_factor, shared)
+            return _document_kinds(log_factor, shared, penalty)
+        total = sum(log_factor.values()) - penalty  # one paragraph: as spun as the document
         document = _sigmoid(total + _logit(PRIOR_DOCUMENT_SPUN))
         clean_share, spun_share = DOCUMENT_KINDS[0][1], DOCUMENT_KINDS[-1][1]
         prior = document * spun_share + (1 - document) * clean_share
@@ -917,21 +913,38 @@ def _log_mix(share: float, factor: float) -> float:
 
 
 def _document_kinds(
-    log_factor: dict[int, float], shared: dict[int, float]
+    log_factor: dict[int, float], shared: dict[int, float], low_rate_penalty: float = 0.0
 ) -> tuple[float, dict[int, float], float, float]:
-    """P(document spun in part or whole), P(paragraph spun) and P(spun throughout), from the paragraphs' log Bayes
-    factors, mixed over DOCUMENT_KINDS. The low-rate reading is tried only for a text in which
-    no paragraph reads as spun at the usual levels."""
-    factors = [shared, shared, log_factor]  # spun passages in a clean page or text read shared evidence
+    """P(document spun in part or whole), P(paragraph spun), P(spun throughout) and ln P(text),
+    from the paragraphs' log Bayes factors (`log_factor`, and `shared`: each word type's say
+    split among the paragraphs it stands in), mixed over DOCUMENT_KINDS.
+
+    At the usual levels, the clean and page kinds read shared evidence (a spun passage in a
+    clean text is one spinner's decisions, counted once) and the spun-throughout kind each
+    paragraph's own. The low-rate reading (a light spinner: a few words anywhere) chooses its
+    kind from shared evidence under every kind, so that a spun post in a thread cannot make
+    every clean post beside it "lightly spun", and reads its paragraphs by their own evidence
+    once the kind is chosen. Its spun kinds pay `low_rate_penalty` (nats) in the returned
+    evidence, the price of the reading's extra freedom (the clean kind is the same under either
+    reading), but not again when the kinds are weighed within the reading.
+    """
+    low_rate = low_rate_penalty > 0.0
+    factors = [shared, shared, log_factor]
+    chosen_by = [shared] * len(DOCUMENT_KINDS) if low_rate else factors
     joint = [
         math.log(prior) + sum(_log_mix(share, factor) for factor in kind_factors.values())
-        for (prior, share), kind_factors in zip(DOCUMENT_KINDS, factors, strict=True)
+        for (prior, share), kind_factors in zip(DOCUMENT_KINDS, chosen_by, strict=True)
     ]
-
+    if low_rate:
+        factors = [shared, log_factor, log_factor]
     top = max(joint)
     weights = [math.exp(value - top) for value in joint]
     norm = sum(weights)
     posterior = [weight / norm for weight in weights]
+    evidence = top + math.log(norm)
+    if low_rate:  # the reading's price is paid when it is chosen, not again by its kinds
+        spun_kinds = math.log(sum(weights[1:])) + top - low_rate_penalty
+        evidence = max(joint[0], spun_kinds) + math.log1p(math.exp(-abs(joint[0] - spun_kinds)))
     spun = {
         paragraph: sum(
             kind * _sigmoid(kind_factors[paragraph] + _logit(share))
@@ -941,7 +954,6 @@ def _document_kinds(
     }
     # A text is as spun as its kind says, or as its most spun paragraph: a page with one spun
     # paragraph is read by the clean kind (it allows a quoted passage), but it is not clean.
-    evidence = top + math.log(norm)
     return max(1.0 - posterior[0], max(spun.values(), default=0.0)), spun, posterior[-1], evidence
 
 
