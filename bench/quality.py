@@ -24,6 +24,10 @@ This is a benchmark: it prints figures and never fails the build.
 With --neural every set is fixed with the neural scorer (the neural extra); the speed lines are
 then left to bench/neural_cost.py, which times both tiers per 1,000 words.
 
+Double-spun articles in Hugo Markdown with "issues" for every "the" and function words rewritten
+word for word (bench/hugo.py, the layout of issue 35) are a set of their own, with their clean
+pages.
+
 Partly spun pages (bench/pages.py: a few spun paragraphs in a clean page, a spun body among
 clean headline and captions, a thread with one spun post, two families on one page, a quoted
 spun sentence, Markdown and HTML forms) are a set of their own.
@@ -325,10 +329,26 @@ def page_sets(threshold: float | None) -> list[str]:
     return pages.lines(results)
 
 
+def hugo_set(threshold: float | None) -> list[str]:
+    """Double-spun Hugo Markdown pages with "issues" for every "the" (bench/hugo.py)."""
+    import hugo
+
+    figures = hugo.measure(NEURAL["neural"], threshold)
+    FIGURES["hugo+the"] = {
+        "recall": figures.recall,
+        "precision": figures.precision,
+        "harmful": figures.harmful,
+        "swaps": figures.swaps,
+        "edits": figures.edits,
+    }
+    FIGURES["hugo+the-clean"] = {"changed": figures.clean_changed, "words": figures.clean_words}
+    return [hugo.line(figures)]
+
+
 def all_sets(threshold: float | None, show: bool = False) -> list[str]:
     """Every quality set's lines (FIGURES holds their figures afterwards)."""
     sets = dev_set(threshold) + own_pairs(threshold, show) + clean_text(threshold)
-    return sets + family_sets(threshold) + page_sets(threshold)
+    return sets + family_sets(threshold) + page_sets(threshold) + hugo_set(threshold)
 
 
 def measured(source: Path, threshold: float | None, neural: bool) -> subprocess.Popen:

@@ -4,8 +4,9 @@ A spinner that replaces one of the commonest words of English everywhere leaves 
 evidence: in a 600-word text "the" is expected some thirty times, and a text without it, where
 an ordinary word ("issues") stands thirty times instead, was not written that way. This module
 proposes such (spun, original) rows from counts alone: a very common word missing (at most one
-occurrence where eight or more are expected, even allowing for how unevenly words spread), and
-the word types frequent enough in the text to stand in for it and far rarer in English than it.
+occurrence, or a few outnumbered by its stand-in, where eight or more are expected even allowing
+for how unevenly words spread), and the one word type frequent enough in the text to stand in
+for it and far rarer in English than it.
 The rows form the "inferred" family (untangle.families), whose fit then decides each occurrence
 in context like any other: a row is only a candidate.
 """
@@ -18,24 +19,43 @@ from typing import TYPE_CHECKING
 from untangle.dictionary import Dictionary, Entry, builtin
 
 INFERRED = "inferred"  # the family and the relation of these rows
-# Words whose absence means the same in any genre (wordfreq Zipf frequencies, rounded): pronouns
-# and auxiliaries depend on who writes to whom, these do not.
-COMMON = {"the": 7.73, "of": 7.40, "and": 7.41, "to": 7.43, "a": 7.36, "in": 7.27}
+# Words whose absence means the same in any genre (wordfreq Zipf frequencies, rounded): the
+# commonest function words. Pronouns and auxiliaries depend on who writes to whom, these do not.
+CORE = {"the": 7.73, "of": 7.40, "and": 7.41, "to": 7.43, "a": 7.36, "in": 7.27}
+COMMON = CORE | {
+    "is": 7.07,
+    "for": 7.01,
+    "that": 7.01,
+    "on": 6.91,
+    "with": 6.85,
+    "as": 6.77,
+    "be": 6.79,
+    "are": 6.74,
+    "at": 6.70,
+    "by": 6.66,
+    "or": 6.54,
+}
 BURSTINESS = 0.5  # a text uses a word less evenly than its overall frequency suggests
 MIN_EXPECTED = 8.0  # occurrences a missing word must have been expected, after the discount (e^-8 if none)
-MAX_SEEN = 1  # "missing": at most this many occurrences
+# "Missing": at most MAX_SEEN occurrences, or at most SPARSE_SHARE of the discounted expectation
+# when a stand-in outnumbers it OUTNUMBER times: a scraped page keeps a few as written (a quoted
+# statement, a title, a caption the spinner skipped).
+MAX_SEEN = 1
+SPARSE_SHARE = 1.0
+OUTNUMBER = 3.0
 # A spinner rewrites a word type one way, so one stand-in takes the missing word's place nearly
-# everywhere: it occurs at least STAND_IN_SHARE of the missing word's expected count, and
-# DOMINANCE times as often as any other candidate. A text with no "the" because it is terse (a
-# recipe: "add flour to bowl") has many candidates of similar counts and infers nothing.
+# everywhere: it occurs at least STAND_IN_SHARE of the missing word's expected count (not
+# discounted: the commonest words are the least bursty), and DOMINANCE times as often as any
+# other word that does. A text with no "the" because it is terse (a recipe: "add flour to
+# bowl") has no word standing in for it that often and infers nothing.
 STAND_IN_SHARE = 0.5
-DOMINANCE = 3.0
+DOMINANCE = 2.0
 MIN_STAND_INS = 3
 RARER_BY = 1.5  # a stand-in is at least this much rarer in English (Zipf), so overused here
 PRIOR = 0.5
 # A spinner that replaces one of these leaves the others as English uses them; a text missing
-# most of them is not English (or not prose), and nothing is inferred from it.
-MIN_PRESENT_OTHERS = 4  # of the other five, how many must occur at least at PRESENT_SHARE of their rate
+# most of the core words is not English (or not prose), and nothing is inferred from it.
+MIN_PRESENT_OTHERS = 4  # of the other core words (five, or six), how many must occur at PRESENT_SHARE of their rate
 PRESENT_SHARE = 0.25
 
 if TYPE_CHECKING:
@@ -51,16 +71,16 @@ def propose(text: str, known: Dictionary) -> list[Entry]:
     rows = []
     for original in missing_common(counts):
         zipf = COMMON[original]
-        expected = _expected(counts, zipf)
+        needed = max(MIN_STAND_INS, STAND_IN_SHARE * _expected(counts, zipf) / BURSTINESS, OUTNUMBER * counts[original])
         candidates = sorted(
             (
                 (count, spun)
                 for spun, count in counts.items()
-                if spun not in COMMON and known.zipf(spun) <= zipf - RARER_BY
+                if spun not in COMMON and count >= needed and known.zipf(spun) <= zipf - RARER_BY
             ),
             reverse=True,
         )
-        if not candidates or candidates[0][0] < max(MIN_STAND_INS, STAND_IN_SHARE * expected):
+        if not candidates:
             continue
         if len(candidates) > 1 and candidates[0][0] < DOMINANCE * candidates[1][0]:
             continue  # no one word stands where the missing one would
@@ -70,16 +90,17 @@ def propose(text: str, known: Dictionary) -> list[Entry]:
 
 
 def missing_common(counts: Counter[str]) -> list[str]:
-    """The very common words (COMMON) that a text with these word counts is missing: at most
-    MAX_SEEN occurrences where MIN_EXPECTED were expected, the others mostly present."""
-    present = {word for word, zipf in COMMON.items() if counts[word] >= PRESENT_SHARE * _expected(counts, zipf)}
-    return [
-        word
-        for word, zipf in COMMON.items()
-        if _expected(counts, zipf) >= MIN_EXPECTED
-        and counts[word] <= MAX_SEEN
-        and len(present - {word}) >= MIN_PRESENT_OTHERS
-    ]
+    """The very common words (COMMON) that a text with these word counts is missing or nearly so
+    (see MAX_SEEN, SPARSE_SHARE) where MIN_EXPECTED were expected, the other core words mostly present."""
+    present = {word for word, zipf in CORE.items() if counts[word] >= PRESENT_SHARE * _expected(counts, zipf)}
+    found = []
+    for word, zipf in COMMON.items():
+        expected = _expected(counts, zipf)
+        if expected < MIN_EXPECTED or len(present - {word}) < MIN_PRESENT_OTHERS:
+            continue
+        if counts[word] <= max(MAX_SEEN, SPARSE_SHARE * expected):
+            found.append(word)
+    return found
 
 
 def _expected(counts: Counter[str], zipf: float) -> float:
