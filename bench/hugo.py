@@ -141,10 +141,11 @@ class HugoFigures:
         return self.correct / self.edits if self.edits else 1.0
 
 
-def measure(neural: bool = False, threshold: float | None = None, show: bool = False) -> HugoFigures:
+def measure(neural: bool = False, threshold: float | None = None, show: bool = False, **options: bool) -> HugoFigures:
+    """The set's figures; `options` go to the Restorer (guesses=False)."""
     from scoring import changed_words
 
-    restorer = untangle.Restorer(threshold, markup="markdown", neural=neural)
+    restorer = untangle.Restorer(threshold, markup="markdown", neural=neural, **options)
     figures = HugoFigures()
     for path in sorted(CORPUS.glob("*.txt")):
         one = page(path.name, path.read_text(encoding="utf-8"))

@@ -253,11 +253,11 @@ def measure(layout: str, restorer_for: Callable[[str], untangle.Restorer]) -> Pa
     return figures
 
 
-def page_sets(threshold: float | None = None, neural: bool = False) -> dict[str, PageFigures]:
-    """Every layout's figures, in LAYOUTS order."""
+def page_sets(threshold: float | None = None, neural: bool = False, **options: bool) -> dict[str, PageFigures]:
+    """Every layout's figures, in LAYOUTS order; `options` go to every Restorer (guesses=False)."""
 
     def restorer_for(markup: str) -> untangle.Restorer:
-        return untangle.Restorer(threshold, markup=markup, neural=neural)
+        return untangle.Restorer(threshold, markup=markup, neural=neural, **options)
 
     return {layout: measure(layout, restorer_for) for layout in LAYOUTS}
 

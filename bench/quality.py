@@ -38,7 +38,12 @@ by this same harness) side by side, and flags every set that loses more than one
 recall or precision, gains a harmful edit, or changes a clean word more. --json prints every
 set's figures as one JSON object instead of the table (what --compare reads).
 
-Usage: python bench/quality.py [--threshold P] [--show] [--neural] [--json | --compare REV]
+Each set's line ends with the residual word error: words of the output that differ from the
+original, per word of the original (what a reader still has to fix). --no-guesses fixes with
+sure changes only (the guess tier off, as untangle --no-guesses): run it beside the default to
+see what the guesses add; --compare REV --no-guesses checks that it is today's output.
+
+Usage: python bench/quality.py [--threshold P] [--show] [--neural] [--no-guesses] [--json | --compare REV]
 """
 
 from __future__ import annotations
@@ -70,7 +75,8 @@ HELD_OUT = {"farm-drought.txt", "football-final.txt", "museum-theft.txt"}
 # Each article is spun twice: seed 1 by a spinner that looks words up as written (as the
 # development article's does), seed 2 by one that goes through lemmas and re-inflects.
 VARIANTS = ((1, True), (2, False))
-NEURAL = {"neural": False}  # --neural: every fix below settles open decisions with the neural scorer
+NEURAL: dict[str, bool] = {"neural": False}  # --neural (every fix settles open decisions with the
+# neural scorer) and --no-guesses (only sure changes: every fix as before the guess tier)
 
 
 # Per set: [documents, documents the screen cleared, their paragraphs, all paragraphs, cleared
@@ -118,10 +124,15 @@ def screen_lines() -> list[str]:
 FIGURES: dict[str, dict[str, float]] = {}
 
 
-def row(name: str, recall: float, precision: float, harmful: int, swaps: int, edits: int) -> str:
+def row(
+    name: str, recall: float, precision: float, harmful: int, swaps: int, edits: int, residual: float | None = None
+) -> str:
+    """One set's line; `residual` is the word error left in the output (changed words against the
+    original, per word of the original)."""
     FIGURES[name] = {"recall": recall, "precision": precision, "harmful": harmful, "swaps": swaps, "edits": edits}
     figures = f"recall {recall:6.3f}  precision {precision:6.3f}  harmful {harmful:3d}"
-    return f"{name:<16} {figures}  swaps {swaps:4d}  edits {edits:4d}"
+    left = f"  residual word error {residual:.3f}" if residual is not None else ""
+    return f"{name:<16} {figures}  swaps {swaps:4d}  edits {edits:4d}{left}"
 
 
 def dev_scores(output: str) -> dict:
@@ -145,7 +156,15 @@ def dev_set(threshold: float | None) -> list[str]:
         return ["dev          (../shared/dev not present: skipped)"]
     figures = dev_scores(fix(spun.read_text(encoding="utf-8"), threshold, "dev"))
     lines = [
-        row("dev", figures["recall"], figures["precision"], figures["harmful"], figures["swaps"], figures["edits"])
+        row(
+            "dev",
+            figures["recall"],
+            figures["precision"],
+            figures["harmful"],
+            figures["swaps"],
+            figures["edits"],
+            figures.get("wer_out"),
+        )
     ]
     edits = words = 0
     for path in sorted((SHARED_DEV / "clean").glob("*.txt")):
@@ -163,7 +182,7 @@ def own_pairs(threshold: float | None, show: bool) -> list[str]:
     lines = []
     for label, held in (("tuning", False), ("held-out", True)):
         for seed, as_written in VARIANTS:
-            totals = [0, 0, 0, 0, 0]
+            totals, wrong, words = [0, 0, 0, 0, 0], 0, 0
             for path in sorted(CORPUS.glob("*.txt")):
                 if (path.name in HELD_OUT) != held:
                     continue
@@ -175,11 +194,15 @@ def own_pairs(threshold: float | None, show: bool) -> list[str]:
                     (result.swaps, result.restored, result.edits, result.correct, result.harmful)
                 ):
                     totals[index] += value
+                wrong += changed_words(clean, output)
+                words += len(clean.split())
                 if show and not held:
                     print(f"--- {path.name} seed {seed}: recall {result.recall:.3f} precision {result.precision:.3f}")
             swaps, restored, edits, correct, harmful = totals
             name = f"{label}/{'lookup' if as_written else 'lemma'}"
-            lines.append(row(name, restored / max(swaps, 1), correct / max(edits, 1), harmful, swaps, edits))
+            lines.append(
+                row(name, restored / max(swaps, 1), correct / max(edits, 1), harmful, swaps, edits, wrong / words)
+            )
     return lines
 
 
@@ -226,7 +249,7 @@ def family_sets(threshold: float | None) -> list[str]:
         )
         lines = []
         for name, family, restorer in setups:
-            totals, flagged, tested, clean_edits, words = [0, 0, 0, 0, 0], 0, 0, 0, 0
+            totals, flagged, tested, clean_edits, words, wrong = [0, 0, 0, 0, 0], 0, 0, 0, 0, 0
             for article, clean in (science if name == "papermill" else articles).items():
                 if name.startswith("phrase") and article in PHRASE_TRAINING:
                     continue
@@ -243,8 +266,11 @@ def family_sets(threshold: float | None) -> list[str]:
                 tested += 1
                 clean_edits += changed_words(clean, restorer.fix(clean))
                 words += len(clean.split())
+                wrong += changed_words(clean, result.text)
             swaps, restored, edits, correct, harmful = totals
-            lines.append(row(name, restored / max(swaps, 1), correct / max(edits, 1), harmful, swaps, edits))
+            lines.append(
+                row(name, restored / max(swaps, 1), correct / max(edits, 1), harmful, swaps, edits, wrong / words)
+            )
             FIGURES[f"{name}-clean"] = {"changed": clean_edits, "words": words}
             lines.append(
                 f"{'':16} flagged spun {flagged}/{tested}; clean articles: {clean_edits} changed words in {words}"
@@ -315,7 +341,7 @@ def page_sets(threshold: float | None) -> list[str]:
     """The partly spun pages of bench/pages.py, with the same pages' clean blocks as their own set."""
     import pages
 
-    results = pages.page_sets(threshold, NEURAL["neural"])
+    results = pages.page_sets(threshold, **NEURAL)
     for layout, figures in results.items():
         page = figures.page
         FIGURES[f"pages/{layout}"] = {
@@ -333,7 +359,7 @@ def hugo_set(threshold: float | None) -> list[str]:
     """Double-spun Hugo Markdown pages with "issues" for every "the" (bench/hugo.py)."""
     import hugo
 
-    figures = hugo.measure(NEURAL["neural"], threshold)
+    figures = hugo.measure(threshold=threshold, **NEURAL)
     FIGURES["hugo+the"] = {
         "recall": figures.recall,
         "precision": figures.precision,
@@ -351,11 +377,12 @@ def all_sets(threshold: float | None, show: bool = False) -> list[str]:
     return sets + family_sets(threshold) + page_sets(threshold) + hugo_set(threshold)
 
 
-def measured(source: Path, threshold: float | None, neural: bool) -> subprocess.Popen:
+def measured(source: Path, threshold: float | None, neural: bool, no_guesses: bool = False) -> subprocess.Popen:
     """This harness with --json over the engine in `source` (a src/ folder), in a child process."""
     command = [sys.executable, str(Path(__file__).resolve()), "--json"]
     command += ["--threshold", str(threshold)] if threshold is not None else []
     command += ["--neural"] if neural else []
+    command += ["--no-guesses"] if no_guesses else []
     env = dict(os.environ, UNTANGLE_SOURCE=str(source), PYTHONPATH=str(source))
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
 
@@ -376,13 +403,13 @@ def flags(set_name: str, now: dict[str, float], then: dict[str, float]) -> list[
     return found
 
 
-def compare(revision: str, threshold: float | None, neural: bool) -> int:
+def compare(revision: str, threshold: float | None, neural: bool, no_guesses: bool = False) -> int:
     """The regression gate: every set for the working tree against `revision`, side by side."""
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder) / "tree"
         subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), revision], cwd=ROOT, check=True)
         try:
-            runs = [measured(ROOT / "src", threshold, neural), measured(tree / "src", threshold, neural)]
+            runs = [measured(ROOT / "src", threshold, neural, no_guesses), measured(tree / "src", threshold, neural)]
             now, then = (json.loads(run.communicate()[0]) for run in runs)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
@@ -412,12 +439,15 @@ def main() -> int:
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--show", action="store_true", help="per-article figures for the tuning set")
     parser.add_argument("--neural", action="store_true", help="fix with the neural scorer (untangle[neural])")
+    parser.add_argument("--no-guesses", action="store_true", help="fix with sure changes only (untangle --no-guesses)")
     parser.add_argument("--json", action="store_true", help="print every set's figures as one JSON object")
     parser.add_argument("--compare", metavar="REV", help="the regression gate: every set against commit REV")
     args = parser.parse_args()
     if args.compare:
-        return compare(args.compare, args.threshold, args.neural)
+        return compare(args.compare, args.threshold, args.neural, args.no_guesses)
     NEURAL["neural"] = args.neural
+    if args.no_guesses:
+        NEURAL["guesses"] = False
     untangle.fix("warm up the models astatine once", **NEURAL)
     if args.json:
         all_sets(args.threshold)

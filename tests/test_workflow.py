@@ -67,8 +67,11 @@ def test_json_has_one_object_per_suggestion_at_its_line_and_column(runner: CliRu
             "relation",
             "scorer",
             "start",
+            "tier",
         )
     }
+    assert {r["tier"] for r in records if not r["applied"]} <= {"held back"}
+    assert {r["tier"] for r in records if r["applied"]} <= {"sure", "guess"}
     for record in records:
         assert record["path"] == "a.txt"
         row = lines[record["line"] - 1]
@@ -115,17 +118,19 @@ def test_all_applies_more_and_says_how_many_were_held_back(runner: CliRunner, sp
 
 def test_configuration_is_found_upward_and_options_win(runner: CliRunner, repo: Path) -> None:
     (repo / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n\n[tool.untangle]\nmin-confidence = 0.99\nallow = ["helium"]\n', encoding="utf-8"
+        '[project]\nname = "x"\n\n[tool.untangle]\nmin-confidence = 0.99\nallow = ["helium"]\nguesses = false\n',
+        encoding="utf-8",
     )
     (repo / "sub").mkdir()
     (repo / "sub" / "a.txt").write_text(SPUN, encoding="utf-8")
     out = runner.invoke(main, ["fix", "sub/a.txt"]).stdout
-    assert out == SPUN  # nothing here is 99% sure
+    assert out == SPUN  # nothing here is 99% sure, and no best guesses
     lower = runner.invoke(main, ["fix", "--min-confidence", "0.7", "sub/a.txt"]).stdout
     assert lower.startswith("Helium said at the meeting that they have achieved")  # helium allowed
     shown = runner.invoke(main, ["config", "sub/a.txt"]).stdout
     assert "min-confidence = 0.99  # " + str(repo / "pyproject.toml") + " [tool.untangle]" in shown
     assert 'allow = ["helium"]' in shown and "include = []  # default" in shown
+    assert "guesses = false  # " + str(repo / "pyproject.toml") in shown
     (repo / "sub" / ".untangle.toml").write_text('allow = ["astatine"]\n', encoding="utf-8")
     nearer = runner.invoke(main, ["fix", "--allow", "person", "sub/a.txt"]).stdout  # the nearer file wins
     assert nearer.startswith("He said astatine the meeting that they person achieved")

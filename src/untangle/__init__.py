@@ -17,15 +17,17 @@ __version__ = "0.1.0"
 __all__ = ["Change", "Paragraph", "Repair", "Restorer", "Result", "__version__", "fix", "restore"]
 
 
-def restore(text: str, *, threshold: float | None = None, neural: bool = False) -> Result:
+def restore(text: str, *, threshold: float | None = None, neural: bool = False, guesses: bool = True) -> Result:
     """Repair spun `text`; return the repaired text, every change made, and the spin level.
 
     `neural=True` settles what the trigram model leaves open with the neural scorer (the
-    `neural` extra: pip install 'untangle[neural]').
+    `neural` extra: pip install 'untangle[neural]'). Each change has a `tier`: "sure" (its
+    original reaches the threshold) or "guess" (the likeliest original of a word that is
+    unlikely as written); `guesses=False` makes only sure changes.
     """
-    return Restorer(threshold, neural=neural).restore(text)
+    return Restorer(threshold, neural=neural, guesses=guesses).restore(text)
 
 
-def fix(text: str, *, threshold: float | None = None, neural: bool = False) -> str:
+def fix(text: str, *, threshold: float | None = None, neural: bool = False, guesses: bool = True) -> str:
     """Repair spun `text` and return only the repaired text."""
-    return restore(text, threshold=threshold, neural=neural).text
+    return restore(text, threshold=threshold, neural=neural, guesses=guesses).text

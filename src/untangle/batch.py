@@ -20,7 +20,7 @@ from untangle.discovery import Found, special_kind
 from untangle.encodings import looks_binary
 from untangle.inputs import InputError, format_for, parse, read_bytes
 from untangle.restorer import Restorer
-from untangle.result import Result
+from untangle.result import GUESS, Result
 from untangle.safe_write import WriteError, atomic_write, exclusive_lock, read_only
 
 CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
@@ -47,11 +47,14 @@ class Settings:
     allow: tuple[str, ...] = ()  # words and phrases never to change
     neural: bool = False  # settle open decisions with the neural scorer (the neural extra)
     screen: bool = True  # False: no screen before the engine (--no-screen)
+    guesses: bool = True  # False: only sure changes (--no-guesses)
 
     def restorer(self, name: str = "") -> Restorer:
         """The Restorer for file `name` (its extension may say HTML or Markdown)."""
         markup = format_for(name, self.markup)
-        return Restorer(self.threshold, self.dictionaries, self.allow, markup, self.builtin, self.neural, self.screen)
+        return Restorer(
+            self.threshold, self.dictionaries, self.allow, markup, self.builtin, self.neural, self.screen, self.guesses
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,10 @@ class FileReport:
     def held_back(self) -> int:
         return len(self.result.held_back) if self.result else 0
 
+    @property
+    def guesses(self) -> int:
+        return sum(change.tier == GUESS for change in self.result.changes) if self.result else 0
+
 
 @dataclass(slots=True)
 class Summary:
@@ -83,12 +90,14 @@ class Summary:
     skipped: int = 0
     failed: int = 0
     changes: int = 0
+    guesses: int = 0  # of the changes, best guesses (Change.tier)
     held_back: int = 0
     seconds: float = 0.0
 
     def add(self, report: FileReport) -> None:
         self.scanned += 1
         self.changes += report.changes
+        self.guesses += report.guesses
         self.held_back += report.held_back
         if report.status == CHANGED:
             self.changed += 1
@@ -102,6 +111,7 @@ class Summary:
         return (
             f"{self.scanned} {noun} scanned: {self.changed} changed, {self.skipped} skipped, "
             f"{self.failed} failed; {self.changes} changes made"
+            + (f" ({self.guesses} best guesses)" if self.guesses else "")
             + (f", {self.held_back} lower-confidence suggestions held back" if self.held_back else "")
             + f"; {self.seconds:.1f} s"
         )

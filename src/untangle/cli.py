@@ -21,7 +21,7 @@ from untangle.config import Config
 from untangle.discovery import Discovery
 from untangle.inputs import STDIN_NAME, InputError, read
 from untangle.restorer import Restorer
-from untangle.result import Change
+from untangle.result import GUESS, Change
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -100,6 +100,12 @@ _neural_option = click.option(
     is_flag=True,
     help="Settle what the trigram model leaves open with a neural language model "
     "(Gemma 3 270M; needs: pip install 'untangle[neural]').",
+)
+_no_guesses_option = click.option(
+    "--no-guesses",
+    is_flag=True,
+    help="Apply only sure changes: no marked best guess where a word is unlikely as written "
+    "but no original reaches the threshold (the config's guesses = false).",
 )
 _allow_option = click.option(
     "--allow",
@@ -200,6 +206,7 @@ def _file_options(function):  # noqa: ANN001, ANN201
             is_flag=True,
             help="Fit every text, even one the quick screen finds too plain to be spun (slower; same output).",
         ),
+        _no_guesses_option,
         _config_option,
     ]
 
@@ -231,6 +238,7 @@ class _FileOptions:
     allow: tuple[str, ...]
     neural: bool
     no_screen: bool
+    no_guesses: bool
     config_path: Path | None
 
     def config(self, paths: tuple[str, ...] = ()) -> Config:
@@ -249,6 +257,7 @@ class _FileOptions:
             self.exclude,
             self.neural,
             self.no_screen,
+            self.no_guesses,
         )
 
     def settings(self, paths: tuple[str, ...] = (), **extra: object) -> Settings:
@@ -280,6 +289,7 @@ class _FileOptions:
             allow=config.allow,
             neural=config.neural,
             screen=config.screen,
+            guesses=config.guesses,
             **extra,
         )
 
@@ -466,11 +476,17 @@ def fix(
         )
     out.flush()
     if not writing and not files.quiet:
-        _note_held_back(summary.held_back)
+        _note_held_back(summary.held_back, summary.guesses)
     sys.exit(EXIT_IO if failed else EXIT_OK)
 
 
-def _note_held_back(count: int) -> None:
+def _note_held_back(count: int, guesses: int = 0) -> None:
+    if guesses:
+        click.echo(
+            f"untangle: {guesses} best guess{'es' if guesses != 1 else ''} applied where a word is unlikely as"
+            " written (marked {~new~} in `untangle diff`; --no-guesses to leave them)",
+            err=True,
+        )
     if count:
         click.echo(f"untangle: {count} lower-confidence suggestions held back (see `untangle diff`)", err=True)
 
@@ -631,7 +647,7 @@ def diff(paths: tuple[str, ...], output_format: str, color: str, no_held_back: b
         out.write(page.render())
     out.flush()
     if not files.quiet:
-        click.echo(render.summary(summary.changes, summary.scanned, summary.held_back), err=True)
+        click.echo(render.summary(summary.changes, summary.scanned, summary.held_back, summary.guesses), err=True)
     sys.exit(EXIT_IO if failed else EXIT_OK)
 
 
@@ -714,6 +730,7 @@ def check(paths: tuple[str, ...], spun_threshold: float, output_format: str, fil
 @_dictionary_option
 @_allow_option
 @_neural_option
+@_no_guesses_option
 @_config_option
 @_encoding_option
 @_markup_option
@@ -725,6 +742,7 @@ def review(
     dictionaries: tuple[str, ...],
     allow: tuple[str, ...],
     neural: bool,
+    no_guesses: bool,
     config_path: Path | None,
     encoding: str | None,
     markup: str,
@@ -761,6 +779,7 @@ def review(
         allow=allow,
         neural=neural,
         no_screen=False,
+        no_guesses=no_guesses,
         config_path=config_path,
     )
     settings = files.settings((path,))
@@ -779,7 +798,8 @@ def review(
 
     def show(change: Change, index: int, total: int) -> None:
         line = document.text.count("\n", 0, change.start) + 1
-        click.echo(f"\n[{index}/{total}] {path}:{line}  {change.confidence:.0%}  {change.reason}")
+        tier = "  GUESS" if change.tier == GUESS else ""
+        click.echo(f"\n[{index}/{total}] {path}:{line}  {change.confidence:.0%}{tier}  {change.reason}")
         marked = render.in_sentence(document.text, change)
         if colour:
             marked = marked.replace("[-", "\x1b[31;9m").replace("-]{+", "\x1b[0m \x1b[1;32m").replace("+}", "\x1b[0m")
@@ -838,6 +858,7 @@ def review(
 @_dictionary_option
 @_allow_option
 @_neural_option
+@_no_guesses_option
 @_config_option
 @_fail_on_data_error
 def explain(
@@ -848,6 +869,7 @@ def explain(
     dictionaries: tuple[str, ...],
     allow: tuple[str, ...],
     neural: bool,
+    no_guesses: bool,
     config_path: Path | None,
 ) -> None:
     """Show why untangle changes each suspicious word of TEXT (or standard input), or does not.
@@ -873,11 +895,18 @@ def explain(
         except InputError as error:
             click.echo(f"untangle: {error}", err=True)
             sys.exit(EXIT_IO)
-    config = resolve(config_path).with_options(threshold, False, dictionaries, allow, neural=neural)
+    config = resolve(config_path).with_options(
+        threshold, False, dictionaries, allow, neural=neural, no_guesses=no_guesses
+    )
     if config.neural:
         _require_neural()
     restorer = Restorer(
-        config.min_confidence, config.dictionaries, config.allow, builtin=config.builtin, neural=config.neural
+        config.min_confidence,
+        config.dictionaries,
+        config.allow,
+        builtin=config.builtin,
+        neural=config.neural,
+        guesses=config.guesses,
     )
     suspects = explain_text(text, restorer, frozenset(word.lower() for word in words))
     for suspect in suspects:

@@ -5,6 +5,7 @@ Keys (all optional):
     builtin = false                   # use only the user dictionaries (another spinner family)
     neural = true                     # settle open decisions with the neural scorer (the neural extra)
     screen = false                    # fit every text, even one the quick screen would clear
+    guesses = false                   # apply only sure changes, no best guesses for unlikely words
     dictionaries = ["spinner.tsv"]    # user dictionaries, relative to the config file
     allow = ["helium", "quality league"]   # words and phrases never to change
     include = ["*.txt"]               # folder runs: take only these (.gitignore syntax)
@@ -25,7 +26,7 @@ CONFIG_NAME = ".untangle.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT = "default"
 LIST_KEYS = ("dictionaries", "allow", "include", "exclude")
-KEYS = ("min-confidence", "builtin", "neural", "screen", *LIST_KEYS)
+KEYS = ("min-confidence", "builtin", "neural", "screen", "guesses", *LIST_KEYS)
 
 
 class ConfigError(ValueError):
@@ -41,6 +42,7 @@ class Config:
     builtin: bool = True  # use the built-in dictionary (false: only the user dictionaries)
     neural: bool = False  # settle what the trigram leaves open with the neural scorer
     screen: bool = True  # clear documents the screen finds too plain to be spun, without a fit
+    guesses: bool = True  # apply a marked best guess where a word is unlikely as written
     dictionaries: tuple[str, ...] = ()  # absolute paths
     allow: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
@@ -60,6 +62,7 @@ class Config:
         exclude: tuple[str, ...] = (),
         neural: bool = False,
         no_screen: bool = False,
+        no_guesses: bool = False,
     ) -> Config:
         """These settings with command-line options applied: a scalar replaces, a list extends."""
         sources = dict(self.sources)
@@ -68,6 +71,7 @@ class Config:
             "builtin": self.builtin,
             "neural": self.neural,
             "screen": self.screen,
+            "guesses": self.guesses,
         }
         if neural:
             values["neural"] = True
@@ -75,6 +79,9 @@ class Config:
         if no_screen:
             values["screen"] = False
             sources["screen"] = "command line"
+        if no_guesses:
+            values["guesses"] = False
+            sources["guesses"] = "command line"
         if min_confidence is not None:
             values["min_confidence"] = min_confidence
             sources["min-confidence"] = "command line"
@@ -152,7 +159,7 @@ def load(path: Path) -> Config:
             raise ConfigError(f"{where}: min-confidence must be a number from 0.5 to 1.0, got {value!r}")
         values["min_confidence"] = float(value)
         sources["min-confidence"] = where
-    for key in ("builtin", "neural", "screen"):
+    for key in ("builtin", "neural", "screen", "guesses"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise ConfigError(f"{where}: {key} must be true or false, got {data[key]!r}")

@@ -22,7 +22,7 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -32,7 +32,7 @@ from untangle.dictionary import Dictionary, Entry, builtin
 from untangle.families import BUILTIN, Cascade
 from untangle.language_model import LanguageModel, default_model
 from untangle.lattice import Arc, arc_posteriors
-from untangle.result import Change, Paragraph, Result, apply_changes
+from untangle.result import GUESS, HELD_BACK, SURE, Change, Paragraph, Result, apply_changes
 from untangle.segment import ATTACHED, BARE, CAPITALISED, Word, sentences
 from untangle.tokenizer import Case, Token, apply_case, tokenize
 
@@ -41,6 +41,13 @@ if TYPE_CHECKING:
 
 DEFAULT_THRESHOLD = 0.7  # posterior a change needs: precision over recall (a wrong edit is worse)
 HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported, not applied
+# The guess tier: below the threshold, the likeliest reading is applied, marked a guess, where the
+# word as written is itself unlikely (the reader's question: is the word on the page right?) and
+# that reading holds at least GUESS_SHARE of the chance that it is not (the listed and unlisted
+# originals together). Calibrated on the tuning sets (bench/guesses.py, docs/design.md): at
+# P(as written) <= 0.1 no guess changed a word the author wrote; 55-65% of them were right.
+GUESS_MAX_AS_WRITTEN = 0.1
+GUESS_SHARE = 0.4
 EM_ITERATIONS = 2  # position-by-position passes that fit the document's parameters (a third changed nothing measurable)
 # A trigram model is overconfident about a single word ("where helium collects" vs "where he
 # collects" differ a millionfold), so no one word type may say more than this (in nats) about
@@ -150,6 +157,9 @@ class Options:
     # Whether a cascade with a screen (untangle.screen) may return a document it clears unchanged
     # without fitting it; --no-screen turns it off.
     screen: bool = True
+    # Whether a likeliest reading below the threshold is applied as a guess where the word as
+    # written is unlikely (Change.tier "guess"); --no-guesses keeps only sure changes.
+    guesses: bool = True
 
 
 def zipf_bin(zipf: float) -> int:
@@ -440,7 +450,7 @@ class Engine:
                 return self._pool(sentence, position, levels, table)
 
             settle(text, work, spun_paragraph, options.context, TrigramScorer(self.model), _with_case_of, pool)
-        changes, held = self._decide(tokens, work, spun_paragraph, options.threshold)
+        changes, held = self._decide(tokens, work, spun_paragraph, options.threshold, options.guesses)
         eligible = sum(1 for s in work for c in s.candidates if c)
         spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
         result = Result(
@@ -858,36 +868,81 @@ class Engine:
         return _SpinLevels.estimate(swapped, seen, scale), table
 
     def _decide(
-        self, tokens: list[Token], work: list[_Sentence], spun_paragraph: dict[int, float], threshold: float
+        self,
+        tokens: list[Token],
+        work: list[_Sentence],
+        spun_paragraph: dict[int, float],
+        threshold: float,
+        guesses: bool = True,
     ) -> tuple[list[Change], list[Change]]:
+        """The changes to apply (sure ones, and guesses where the word as written is itself
+        unlikely) and the suggestions held back."""
         changes: list[Change] = []
         held: list[Change] = []
         for sentence in work:
             spun = spun_paragraph.get(sentence.paragraph, 0.0)
-            words = sentence.words
+            by_start: dict[int, list[tuple[float, Arc]]] = defaultdict(list)
+            kept: dict[int, float] = {}
             for arc, given_spun in sentence.posteriors.items():
-                probability = spun * given_spun
-                if arc.payload is None or arc.payload is UNKNOWN or probability < HOLD_BACK_FLOOR:
-                    continue
-                entry: Entry = arc.payload  # type: ignore[assignment]
-                first, last = words[arc.start].token, words[arc.end - 1].token
-                source_text = "".join(t.text for t in tokens[words[arc.start].index : words[arc.end - 1].index + 1])
-                verdict = sentence.verdicts.get(arc)
-                change = Change(
-                    first.start,
-                    last.end,
-                    source_text,
-                    _with_case(first.case, entry.original),
-                    probability,
-                    _reason(entry, probability, verdict),
-                    entry.relation,
-                    verdict.scorer if verdict else "trigram",
-                    entry.family,
-                )
-                (changes if probability >= threshold else held).append(change)
+                if arc.payload is None:
+                    kept[arc.start] = given_spun
+                elif arc.payload is not UNKNOWN:
+                    by_start[arc.start].append((spun * given_spun, arc))
+            for start, readings in by_start.items():
+                readings.sort(key=lambda pair: -pair[0])
+                as_written = 1.0 - spun * (1.0 - kept.get(start, 0.0))
+                guess = guesses and _is_guess(readings, as_written)
+                for rank, (probability, arc) in enumerate(readings):
+                    if probability < HOLD_BACK_FLOOR and not (guess and rank == 0):
+                        continue
+                    tier = SURE if probability >= threshold else GUESS if guess and rank == 0 else HELD_BACK
+                    change = self._change(tokens, sentence, arc, probability, tier)
+                    (held if tier == HELD_BACK else changes).append(change)
+        changes = _without_overlaps(changes, held)
         changes.sort(key=lambda c: c.start)
         held.sort(key=lambda c: c.start)
         return changes, held
+
+    @staticmethod
+    def _change(tokens: list[Token], sentence: _Sentence, arc: Arc, probability: float, tier: str) -> Change:
+        entry: Entry = arc.payload  # type: ignore[assignment]
+        words = sentence.words
+        first, last = words[arc.start].token, words[arc.end - 1].token
+        source_text = "".join(t.text for t in tokens[words[arc.start].index : words[arc.end - 1].index + 1])
+        verdict = sentence.verdicts.get(arc)
+        return Change(
+            first.start,
+            last.end,
+            source_text,
+            _with_case(first.case, entry.original),
+            probability,
+            _reason(entry, probability, verdict, tier),
+            entry.relation,
+            verdict.scorer if verdict else "trigram",
+            entry.family,
+            tier,
+        )
+
+
+def _is_guess(readings: list[tuple[float, Arc]], as_written: float) -> bool:
+    """A best guess: the word as written is unlikely (at most GUESS_MAX_AS_WRITTEN) and the best
+    reading holds GUESS_SHARE of the probability that it is not (listed or unlisted originals)."""
+    if as_written > GUESS_MAX_AS_WRITTEN or not readings:
+        return False
+    best = readings[0][0]
+    return best >= HOLD_BACK_FLOOR and best >= GUESS_SHARE * (1.0 - as_written)
+
+
+def _without_overlaps(changes: list[Change], held: list[Change]) -> list[Change]:
+    """Sure changes never overlap (their posteriors would sum past 1); a guess that overlaps a
+    sure change or a likelier guess is held back instead."""
+    kept: list[Change] = []
+    for change in sorted(changes, key=lambda c: (c.tier != SURE, -c.confidence)):
+        if any(change.start < other.end and other.start < change.end for other in kept):
+            held.append(replace(change, tier=HELD_BACK))
+            continue
+        kept.append(change)
+    return kept
 
 
 _LAST_SEGMENTED = threading.local()  # per thread: a Dask "threads" scheduler runs several at once
@@ -1006,9 +1061,11 @@ RELATION_TEXT = {
 }
 
 
-def _reason(entry: Entry, probability: float, verdict: Settled | None = None) -> str:
+def _reason(entry: Entry, probability: float, verdict: Settled | None = None, tier: str = "sure") -> str:
     link = RELATION_TEXT.get(entry.relation, f"a {entry.relation} dictionary substitute for")
     reason = f"'{entry.spun}' is {link} '{entry.original}'; context favours '{entry.original}' (p={probability:.2f})"
+    if tier == GUESS:
+        reason += f"; a best guess: '{entry.spun}' is unlikely as written here"
     if verdict is not None and verdict.scorer != "trigram":
         reason += f"; {verdict.scorer} {verdict.context:+.1f}, trigram {verdict.trigram:+.1f} nats"
     return reason

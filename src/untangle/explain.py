@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from untangle.restorer import Restorer
+from untangle.result import GUESS
 
 if TYPE_CHECKING:
     from untangle.engine import _Sentence
@@ -178,6 +179,11 @@ def _line_of(starts: list[int], offset: int) -> int:
 def _decision(start, applied, held, readings, spun, threshold) -> str:  # noqa: ANN001
     if start in applied:
         change = applied[start]
+        if change.tier == GUESS:
+            return (
+                f"guessed {change.new!r}: p={change.confidence:.2f} is below the threshold {threshold:.2f}, but the"
+                " word is unlikely as written and this is the likeliest reading"
+            )
         return f"changed to {change.new!r}: p={change.confidence:.2f} reaches the threshold {threshold:.2f}"
     if readings and readings[0].probability >= threshold:
         return "kept: an allowed word, or on a line marked 'untangle: ignore'"

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from untangle.result import Change, Paragraph, Result, apply_changes
+from untangle.result import GUESS, Change, Paragraph, Result, apply_changes
 
 if TYPE_CHECKING:
     from untangle.engine import Engine, Options, _Sentence
@@ -162,8 +162,16 @@ def _onto_input(source: str, middle: str, cluster: list[Change], group: list[int
         pieces += [middle[position : one.start], one.new]
         position = one.end
     pieces.append(middle[position:high])
+    tier = GUESS if any(one.tier == GUESS for one in [*before, *cluster]) else change.tier
     return replace(
-        change, start=start, end=end, old=source[start:end], new="".join(pieces), confidence=confidence, reason=reasons
+        change,
+        start=start,
+        end=end,
+        old=source[start:end],
+        new="".join(pieces),
+        confidence=confidence,
+        reason=reasons,
+        tier=tier,
     )
 
 

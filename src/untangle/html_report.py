@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from untangle.render import sentence_span
-from untangle.result import Change, Result
+from untangle.result import GUESS, HELD_BACK, Change, Result
 from untangle.verdict import SpunStretch, stretches
 
 SPUN = 0.5  # a file is counted as spun at this spun probability, as `untangle check` calls it
@@ -93,6 +93,7 @@ class HtmlReport:
         scale = STRIP_WIDTH / max(1, len(source))
         for item in shown:
             kind = _band(item.change.confidence) if item.applied else "held"
+            kind = "guess" if item.applied and item.change.tier == GUESS else kind
             entry.ticks.setdefault(kind, []).append(round(item.change.start * scale))
         lines = [0] + [match.end() for match in _NEWLINE.finditer(source)]  # where each line starts
         entry.rows = _rows(source, shown, lines)
@@ -243,20 +244,23 @@ def _change(item: _Shown, instead: bool = False) -> str:
     (shown on hover, and by the script on keyboard focus). A filter that hides it leaves the old
     word as plain text. `instead`: another suggestion for the words just shown, "or" its new words."""
     change = item.change
+    guess = item.applied and change.tier == GUESS
     # The reason already names the relation and the confidence; say only what it does not.
     facts = "".join(
         note
         for note, wanted in (
             ("held back; ", not item.applied),
+            ("best guess: the word as written is unlikely here; ", guess),
             (f"{change.family} family; ", change.family != "builtin"),
             (f"{change.scorer} scorer; ", change.scorer != "trigram"),
         )
         if wanted
     )
     return (
-        f'<span class="change {_band(change.confidence)}{"" if item.applied else " held"}{" or" if instead else ""}"'
-        f' data-old="{escape(change.old)}" data-new="{escape(change.new)}"'
+        f'<span class="change {_band(change.confidence)}{"" if item.applied else " held"}{" guess" if guess else ""}'
+        f'{" or" if instead else ""}" data-old="{escape(change.old)}" data-new="{escape(change.new)}"'
         f' data-confidence="{round(change.confidence, 4)}" data-applied="{"true" if item.applied else "false"}"'
+        f' data-tier="{escape(change.tier if item.applied else HELD_BACK)}"'
         f' title="{escape(facts + change.reason)}">{"" if instead else f"<del>{escape(change.old)}</del>"}'
         f"<ins>{escape(change.new)}</ins></span>"
     )
@@ -266,7 +270,9 @@ def _legend() -> str:
     return (
         '<p class="legend">Confidence: <span class="key sure">90% or more</span> '
         '<span class="key likely">70 to 90%</span> <span class="key doubtful">below 70%</span>; '
-        '<span class="key held">dashed: held back, not applied</span>. '
+        '<span class="key held">dashed: held back, not applied</span>; '
+        '<span class="key guess">dotted, with "?": a best guess, applied where the word as written is unlikely'
+        " but no original is sure</span>. "
         "Hover over a change (or tab to it) for its reason.</p>\n"
     )
 
@@ -278,6 +284,7 @@ def _controls(total: int) -> str:
         '<label>Confidence at least <input type="range" id="min-confidence" min="0" max="1" step="0.01"'
         ' value="0"> <output id="min-confidence-value">0.00</output></label>\n'
         '<label><input type="checkbox" id="show-held" checked> held-back suggestions</label>\n'
+        '<label><input type="checkbox" id="show-guesses" checked> best guesses</label>\n'
         '<label>File <input type="search" id="file-filter" placeholder="part of a path"></label>\n'
         '<label>Word <input type="search" id="word-filter" placeholder="old or new word"></label>\n'
         f'<span id="shown-count" aria-live="polite">{total} of {total} suggestions shown</span>\n'
@@ -405,7 +412,8 @@ def _file_section(entry: _File) -> str:
             f"{', alternative' if row.alternative else ''}</span> {row.html}</li>\n"
             for row in entry.rows
         )
-        body.append(f"<ol>\n{items}</ol>\n")
+        digits = len(str(len(entry.rows)))  # the list's numbers need room: "10." must not lose its "1"
+        body.append(f'<ol class="w{digits}">\n{items}</ol>\n' if digits > 1 else f"<ol>\n{items}</ol>\n")
     else:
         body.append('<p class="nothing">Nothing to change.</p>\n')
     body.append("</section>\n")
@@ -414,16 +422,16 @@ def _file_section(entry: _File) -> str:
 
 _STYLE = """
 :root{--fg:#1d1d1f;--bg:#fff;--muted:#5f6368;--line:#d9dce1;--sure:#1a7f37;--likely:#9a6700;
---doubtful:#b42318;--held:#6e40c9;--spun:#f0883e;--track:#eef0f3}
+--doubtful:#b42318;--held:#6e40c9;--guess:#0b6bcb;--spun:#f0883e;--track:#eef0f3}
 @media (prefers-color-scheme:dark){:root{--fg:#e6e6e6;--bg:#16181c;--muted:#a0a4ab;--line:#343840;
---sure:#4ac26b;--likely:#d4a72c;--doubtful:#ff7b72;--held:#b392f0;--track:#262a31}}
+--sure:#4ac26b;--likely:#d4a72c;--doubtful:#ff7b72;--held:#b392f0;--guess:#6cb6ff;--track:#262a31}}
 body{font:15px/1.5 system-ui,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;
 max-width:72rem;padding:0 1rem 4rem}
 h1{font-size:1.5rem;margin:1rem 0 .25rem}h2{font-size:1.2rem;margin-top:1.5rem}
 h3{font-size:1.05rem;margin:0;word-break:break-all}h4{font-size:.9rem;margin:.6rem 0 .2rem;color:var(--muted)}
 .totals{margin:.25rem 0}.legend{color:var(--muted);margin:.25rem 0}
 .key{font-weight:600}.key.sure{color:var(--sure)}.key.likely{color:var(--likely)}.key.doubtful{color:var(--doubtful)}
-.key.held{color:var(--held)}
+.key.held{color:var(--held)}.key.guess{color:var(--guess)}
 #controls{position:sticky;top:0;z-index:2;background:var(--bg);border-bottom:1px solid var(--line);
 padding:.5rem 0;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center}
 #controls[hidden]{display:none}#shown-count{color:var(--muted)}
@@ -439,12 +447,16 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}tr.spun td:nth-child(2
 .stretches{margin:.2rem 0 .4rem;padding-left:1.2rem;color:var(--muted)}
 .strip{width:100%;height:20px;display:block}.track{fill:var(--track)}.spun-span{fill:var(--spun)}
 .tick.sure{fill:var(--sure)}.tick.likely{fill:var(--likely)}.tick.doubtful{fill:var(--doubtful)}
-.tick.held{fill:var(--held);fill-opacity:.6}
-ol{padding-left:1.2rem;margin:.2rem 0}li.sentence{margin:.25rem 0}.line{color:var(--muted);font-size:.8rem}
+.tick.held{fill:var(--held);fill-opacity:.6}.tick.guess{fill:var(--guess)}
+ol{padding-left:3ch;margin:.2rem 0}ol.w2{padding-left:4ch}ol.w3{padding-left:5ch}ol.w4{padding-left:6ch}
+ol.w5{padding-left:7ch}ol.w6{padding-left:8ch}ol.w7{padding-left:9ch}
+li.sentence{margin:.25rem 0}.line{color:var(--muted);font-size:.8rem}
 .change{position:relative;border-radius:3px;padding:0 2px;outline-offset:1px}
 .change del{color:var(--muted)}.change ins{text-decoration:none;font-weight:600;margin-left:.2em}
 .change.sure ins{color:var(--sure)}.change.likely ins{color:var(--likely)}.change.doubtful ins{color:var(--doubtful)}
-.change.held{border:1px dashed var(--held)}.fixed{text-decoration:underline dotted var(--muted)}
+.change.held{border:1px dashed var(--held)}.change.guess{border-bottom:2px dotted var(--guess)}
+.change.guess ins{color:var(--guess)}.change.guess ins::after{content:"?";font-weight:400;color:var(--guess)}
+.fixed{text-decoration:underline dotted var(--muted)}
 li.alternative .line{color:var(--held)}.change.or::before{content:"or ";color:var(--muted)}
 #tip{position:absolute;z-index:3;max-width:30rem;background:var(--bg);color:var(--fg);
 border:1px solid var(--line);border-radius:4px;padding:.3rem .5rem;font-size:.8rem;box-shadow:0 2px 8px rgba(0,0,0,.2)}
@@ -459,7 +471,7 @@ _SCRIPT = """
 "use strict";
 var form=document.getElementById("controls");form.hidden=false;
 var slider=document.getElementById("min-confidence"),shown=document.getElementById("min-confidence-value"),
-held=document.getElementById("show-held"),byFile=document.getElementById("file-filter"),
+held=document.getElementById("show-held"),guesses=document.getElementById("show-guesses"),byFile=document.getElementById("file-filter"),
 byWord=document.getElementById("word-filter"),count=document.getElementById("shown-count");
 var rows={};document.querySelectorAll("tr.file-row").forEach(function(r){rows[r.dataset.path]=r;});
 var files=Array.prototype.map.call(document.querySelectorAll("section.file"),function(file){
@@ -467,9 +479,11 @@ var files=Array.prototype.map.call(document.querySelectorAll("section.file"),fun
     sentences:Array.prototype.map.call(file.querySelectorAll("li.sentence"),function(li){
       return {el:li,changes:Array.prototype.map.call(li.querySelectorAll(".change"),function(c){
         return {el:c,confidence:parseFloat(c.dataset.confidence),applied:c.dataset.applied==="true",
+          guess:c.dataset.tier==="guess",
           old:c.dataset.old.toLowerCase(),new:c.dataset.new.toLowerCase()};})};})};});
 function update(){
-  var min=parseFloat(slider.value),withHeld=held.checked,f=byFile.value.trim().toLowerCase(),
+  var min=parseFloat(slider.value),withHeld=held.checked,withGuesses=guesses.checked,
+  f=byFile.value.trim().toLowerCase(),
   w=byWord.value.trim().toLowerCase(),visible=0,total=0;
   shown.textContent=min.toFixed(2);
   files.forEach(function(file){
@@ -478,7 +492,8 @@ function update(){
       var inSentence=0;
       sentence.changes.forEach(function(c){
         total++;
-        var ok=pathOk&&c.confidence>=min&&(withHeld||c.applied)&&(!w||c.old.indexOf(w)>=0||c.new.indexOf(w)>=0);
+        var ok=pathOk&&c.confidence>=min&&(withHeld||c.applied)&&(withGuesses||!c.guess)
+          &&(!w||c.old.indexOf(w)>=0||c.new.indexOf(w)>=0);
         if(c.el.classList.contains("off")===ok){c.el.classList.toggle("off",!ok);}
         if(ok){inSentence++;}
       });
@@ -503,7 +518,7 @@ document.addEventListener("focusin",function(event){
 });
 document.addEventListener("focusout",function(){tip.hidden=true;});
 [slider,byFile,byWord].forEach(function(el){el.addEventListener("input",update);});
-held.addEventListener("change",update);
+held.addEventListener("change",update);guesses.addEventListener("change",update);
 var table=document.getElementById("file-table");
 table.querySelectorAll("th").forEach(function(th,col){
   th.querySelector("button").addEventListener("click",function(){

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from untangle.result import Change
+from untangle.result import GUESS, Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +68,9 @@ def in_sentence(text: str, change: Change) -> str:
 
 
 def word_diff(line: ChangedLine, held: frozenset[int] = frozenset()) -> str:
-    """The line with each change written as [-old-]{+new+}; a held-back suggestion (its id()
-    in `held`) as [-old-]{?new?}: shown, not applied. Of overlapping suggestions the first is shown."""
+    """The line with each change written as [-old-]{+new+}, a best guess (applied, tier "guess")
+    as [-old-]{~new~}, and a held-back suggestion (its id() in `held`) as [-old-]{?new?}: shown,
+    not applied. Of overlapping suggestions the first is shown."""
     pieces = []
     position = 0
     for change in line.changes:
@@ -77,7 +78,7 @@ def word_diff(line: ChangedLine, held: frozenset[int] = frozenset()) -> str:
         if start < position:
             continue  # a held-back alternative for a span already shown
         pieces.append(line.text[position:start])
-        mark = "?" if id(change) in held else "+"
+        mark = "?" if id(change) in held else "~" if change.tier == GUESS else "+"
         pieces.append(f"[-{change.old}-]{{{mark}{change.new}{mark}}}")
         position = end
     pieces.append(line.text[position:])
@@ -133,19 +134,21 @@ def json_lines(name: str, text: str, changes: Sequence[Change], held_back: Seque
     return "".join(out)
 
 
-def summary(count: int, files: int = 1, held_back: int = 0) -> str:
-    """One line: how many changes in how many inputs, and how many were held back."""
+def summary(count: int, files: int = 1, held_back: int = 0, guesses: int = 0) -> str:
+    """One line: how many changes in how many inputs, how many of them best guesses, and how many
+    suggestions were held back."""
     noun = "change" if count == 1 else "changes"
     where = f" in {files} files" if files > 1 else ""
+    guessed = f" ({guesses} best guess{'es' if guesses != 1 else ''})" if guesses else ""
     held = f"; {held_back} lower-confidence suggestion{'s' if held_back != 1 else ''} held back" if held_back else ""
-    return f"{count} {noun}{where}{held}"
+    return f"{count} {noun}{guessed}{where}{held}"
 
 
 def rich_view(  # noqa: ANN001
     console, name: str, text: str, changes: Sequence[Change], held_back: Sequence[Change] = ()
 ) -> None:
     """Coloured word-level view grouped by file and line: each changed line with old words struck
-    red and new words green (held-back suggestions in yellow, not applied), then under it each
+    red and new words green (best guesses magenta; held-back suggestions yellow, not applied), then under it each
     change with how sure untangle is and why."""
     from rich.text import Text
 
@@ -165,12 +168,13 @@ def rich_view(  # noqa: ANN001
             out.append(line.text[position:start])
             out.append(change.old, style="red strike")
             out.append(" ")
-            out.append(change.new, style="yellow" if id(change) in held else "bold green")
+            style = "yellow" if id(change) in held else "bold magenta" if change.tier == GUESS else "bold green"
+            out.append(change.new, style=style)
             position = end
         out.append(line.text[position:])
         console.print(out, soft_wrap=True, highlight=False)
         for change in line.changes:
-            label = "held back" if id(change) in held else "applied"
+            label = "held back" if id(change) in held else "best guess" if change.tier == GUESS else "applied"
             console.print(
                 Text(
                     f"       {change.old} -> {change.new}  {change.confidence:.0%} {label}  {change.reason}",

@@ -48,6 +48,8 @@ class Restorer:
     `neural=True` settles what the trigram model leaves open with Gemma 3 270M (the `neural`
     extra; `untangle.neural.NeuralUnavailable` if it is not installed). `screen=False` fits every
     text, even one the screen before the engine would return unchanged (untangle.screen).
+    `guesses=False` applies only sure changes: no best guess (a change with tier "guess") where
+    the word as written is unlikely but no original reaches the threshold.
     """
 
     threshold: float | None = None  # confidence a change needs; None: the engine's default
@@ -57,6 +59,7 @@ class Restorer:
     builtin: bool = True  # False: only the user dictionaries (a spinner unlike the WordNet one)
     neural: bool = False  # True: the neural scorer settles what the trigram leaves open (untangle[neural])
     screen: bool = True  # False: fit every document, even those the screen would clear (untangle.screen)
+    guesses: bool = True  # False: only sure changes, no marked best guesses (Change.tier)
 
     def options(self):  # noqa: ANN201 - engine.Options, imported lazily
         """The engine's options for these settings; loads the neural scorer once per process if asked."""
@@ -67,7 +70,8 @@ class Restorer:
             from untangle.neural import default_scorer
 
             context = default_scorer()
-        return Options(DEFAULT_THRESHOLD if self.threshold is None else self.threshold, context, screen=self.screen)
+        threshold = DEFAULT_THRESHOLD if self.threshold is None else self.threshold
+        return Options(threshold, context, screen=self.screen, guesses=self.guesses)
 
     def restore(self, text: str) -> Result:
         """Repair one text; the full result with every change."""

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# How sure a change is: applied because its original reaches the threshold, applied as the best
+# guess for a word that is unlikely as written, or only suggested.
+SURE = "sure"
+GUESS = "guess"
+HELD_BACK = "held back"
+TIERS = (SURE, GUESS, HELD_BACK)
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -18,6 +25,7 @@ class Change:
     relation: str = ""  # synonym, similar, hypernym, curated, user
     scorer: str = "trigram"  # the context model that decided it: trigram, or neural (the optional extra)
     family: str = "builtin"  # the table it came from: builtin, or the user dictionary's file name
+    tier: str = SURE  # SURE, GUESS (applied, marked) or HELD_BACK (suggested only)
 
     def as_dict(self) -> dict[str, object]:
         """A plain dict for JSON output."""
@@ -30,6 +38,7 @@ class Change:
             "relation": self.relation,
             "scorer": self.scorer,
             "family": self.family,
+            "tier": self.tier,
             "reason": self.reason,
         }
 

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from untangle.result import Result
+from untangle.result import GUESS, Result
 
 MOST_SUSPICIOUS = 3  # paragraphs listed per input
 EXCERPT_WORDS = 8
@@ -95,6 +95,7 @@ class Verdict:
     paragraphs: tuple[SuspiciousParagraph, ...]
     families: dict[str, int] = field(default_factory=dict)  # changes per family (builtin, phrases, a file)
     stretches: tuple[SpunStretch, ...] = ()  # where the text is spun: runs of spun paragraphs
+    guesses: int = 0  # of the changes, best guesses (Change.tier "guess")
 
     @classmethod
     def of(cls, path: str, text: str, result: Result, threshold: float) -> Verdict:
@@ -118,6 +119,7 @@ class Verdict:
             suspicious,
             dict(Counter(change.family for change in result.changes).most_common()),
             stretches(text, result, threshold),
+            sum(change.tier == GUESS for change in result.changes),
         )
 
     def as_text(self) -> str:
@@ -126,11 +128,14 @@ class Verdict:
             return f"{self.path}: clean (spun probability {self.spun_probability:.2f})"
         lines = [
             f"{self.path}: spun (probability {self.spun_probability:.2f}, spin level {self.spin_level:.2f}, "
-            f"{self.changes} changes to make{self._by_family()})"
+            f"{self.changes} changes to make{self._guessed()}{self._by_family()})"
         ]
         lines += [f"  spun: {stretch.describe()}" for stretch in self.stretches]
         lines += [f"  line {p.line}: {p.spun_probability:.2f}  {p.excerpt} ..." for p in self.paragraphs]
         return "\n".join(lines)
+
+    def _guessed(self) -> str:
+        return f", {self.guesses} of them best guesses" if self.guesses else ""
 
     def _by_family(self) -> str:
         if not self.families:
@@ -146,6 +151,7 @@ class Verdict:
                 "spun_probability": round(self.spun_probability, 4),
                 "spin_level": round(self.spin_level, 4),
                 "changes": self.changes,
+                "guesses": self.guesses,
                 "families": self.families,
                 "paragraphs": [
                     {"line": p.line, "spun_probability": round(p.spun_probability, 4), "excerpt": p.excerpt}
