@@ -30,7 +30,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, os.environ.get("UNTANGLE_SOURCE", str(BENCH.parent / "src")))
 
-from scoring import score  # noqa: E402
+from scoring import Tally, score  # noqa: E402
 
 import untangle  # noqa: E402
 
@@ -121,24 +121,13 @@ def issues_restored(page: HugoPage, output: str) -> tuple[int, int]:
 
 
 @dataclass
-class HugoFigures:
-    swaps: int = 0
-    restored: int = 0
-    edits: int = 0
-    correct: int = 0
-    harmful: int = 0
+class HugoFigures(Tally):
+    """The pages' scores, with the "issues" restored and the clean pages' changed words."""
+
     the_back: int = 0
     the_total: int = 0
     clean_changed: int = 0
     clean_words: int = 0
-
-    @property
-    def recall(self) -> float:
-        return self.restored / max(self.swaps, 1)
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.edits if self.edits else 1.0
 
 
 def measure(neural: bool = False, threshold: float | None = None, show: bool = False, **options: bool) -> HugoFigures:
@@ -152,11 +141,7 @@ def measure(neural: bool = False, threshold: float | None = None, show: bool = F
         output = restorer.fix(one.spun)
         result = score(one.spun, one.clean, output)
         back, total = issues_restored(one, output)
-        figures.swaps += result.swaps
-        figures.restored += result.restored
-        figures.edits += result.edits
-        figures.correct += result.correct
-        figures.harmful += result.harmful
+        figures.add(result)
         figures.the_back += back
         figures.the_total += total
         figures.clean_changed += changed_words(one.clean, restorer.fix(one.clean))

@@ -36,7 +36,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, os.environ.get("UNTANGLE_SOURCE", str(BENCH.parent / "src")))
 
-from scoring import Score, changed_words, score  # noqa: E402
+from scoring import Tally, changed_words, score  # noqa: E402
 
 import untangle  # noqa: E402
 
@@ -187,32 +187,6 @@ LAYOUTS: dict[str, tuple[Callable[[str, list[str]], Page], str]] = {
     "two-paras.md": (markdown, "markdown"),
     "two-paras.html": (html, "html"),
 }
-
-
-@dataclass
-class Tally:
-    """Sums of scores over a set's pages."""
-
-    swaps: int = 0
-    restored: int = 0
-    edits: int = 0
-    correct: int = 0
-    harmful: int = 0
-
-    def add(self, figures: Score) -> None:
-        self.swaps += figures.swaps
-        self.restored += figures.restored
-        self.edits += figures.edits
-        self.correct += figures.correct
-        self.harmful += figures.harmful
-
-    @property
-    def recall(self) -> float:
-        return self.restored / max(self.swaps, 1)
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.edits if self.edits else 1.0
 
 
 @dataclass

@@ -117,3 +117,29 @@ def changed_words(before: str, after: str) -> int:
     a, b = tokens(before), tokens(after)
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
+
+
+@dataclass
+class Tally:
+    """Sums of scores over a set's pages."""
+
+    swaps: int = 0
+    restored: int = 0
+    edits: int = 0
+    correct: int = 0
+    harmful: int = 0
+
+    def add(self, figures: Score) -> None:
+        self.swaps += figures.swaps
+        self.restored += figures.restored
+        self.edits += figures.edits
+        self.correct += figures.correct
+        self.harmful += figures.harmful
+
+    @property
+    def recall(self) -> float:
+        return self.restored / max(self.swaps, 1)
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.edits if self.edits else 1.0
