@@ -103,3 +103,34 @@ def test_the_report_numbers_ten_sentences_and_more_with_room_for_their_digits() 
     page = report.render()
     assert page.count('<li class="sentence') >= 10 and '<ol class="w2">' in page
     assert "ol.w2{padding-left:4ch}" in page  # "10." keeps its "1" (it was cut to "0.")
+
+
+def _decided(keeps: list[float]) -> list:
+    """The engine's decision for "They took the territory back." read once per `keeps` entry,
+    each time with P(as written | spun) of "territory" as given and the rest of the mass on
+    "jurisdiction" (0.6 of it) and "district"."""
+    from untangle.dictionary import Entry
+    from untangle.engine import Engine, _Sentence, segmented
+    from untangle.lattice import Arc
+
+    text = "".join("They took the territory back.\n" for _ in keeps)
+    tokens, split = segmented(text)
+    work, spun = [], {}
+    for words, keep in zip(split, keeps, strict=True):
+        sentence = _Sentence(words, [[] for _ in words])
+        position = next(i for i, w in enumerate(words) if w.lower == "territory")
+        sentence.posteriors[Arc(position, position + 1, ("territory",), 0.0)] = keep
+        for original, share in (("jurisdiction", 0.6), ("district", 0.4)):
+            entry = Entry("territory", original, "synonym", 0.3)
+            sentence.posteriors[Arc(position, position + 1, (original,), 0.0, entry)] = (1 - keep) * share
+        work.append(sentence)
+        spun[sentence.paragraph] = 1.0
+    return Engine.__new__(Engine)._decide(tokens, work, spun, 0.7)[0]
+
+
+def test_a_type_read_as_written_elsewhere_is_not_guessed() -> None:
+    # Alone, "territory" at P(as written) 0.05 is surely spun: its likeliest original is guessed.
+    assert [(c.new, c.tier) for c in _decided([0.05])] == [("jurisdiction", GUESS)]
+    # The same word confidently as written elsewhere: a spinner maps a type one way, so the
+    # author wrote it here too, as far as a guess goes (a sure change would still be made).
+    assert _decided([0.05, 0.95]) == []

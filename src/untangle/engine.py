@@ -48,6 +48,7 @@ HOLD_BACK_FLOOR = 0.2  # suggestions between this and the threshold are reported
 # P(as written) <= 0.1 no guess changed a word the author wrote; 55-65% of them were right.
 GUESS_MAX_AS_WRITTEN = 0.1
 GUESS_SHARE = 0.4
+GUESS_MAX_TYPE_AS_WRITTEN = 0.5  # no guess for a type that reads as written elsewhere in the text
 EM_ITERATIONS = 2  # position-by-position passes that fit the document's parameters (a third changed nothing measurable)
 # A trigram model is overconfident about a single word ("where helium collects" vs "where he
 # collects" differ a millionfold), so no one word type may say more than this (in nats) about
@@ -879,6 +880,10 @@ class Engine:
         unlikely) and the suggestions held back."""
         changes: list[Change] = []
         held: list[Change] = []
+        positions = []  # (sentence, start, readings, P(as written)) of every position with readings
+        # A spinner rewrites a word type the same way throughout a text, so a guess needs its
+        # type to read as spun everywhere: one occurrence confidently as written vouches for all.
+        type_written: dict[str, float] = defaultdict(float)
         for sentence in work:
             spun = spun_paragraph.get(sentence.paragraph, 0.0)
             by_start: dict[int, list[tuple[float, Arc]]] = defaultdict(list)
@@ -888,16 +893,24 @@ class Engine:
                     kept[arc.start] = given_spun
                 elif arc.payload is not UNKNOWN:
                     by_start[arc.start].append((spun * given_spun, arc))
+            for start, given_kept in kept.items():
+                lower = sentence.words[start].lower
+                type_written[lower] = max(type_written[lower], 1.0 - spun * (1.0 - given_kept))
             for start, readings in by_start.items():
-                readings.sort(key=lambda pair: -pair[0])
                 as_written = 1.0 - spun * (1.0 - kept.get(start, 0.0))
-                guess = guesses and _is_guess(readings, as_written)
-                for rank, (probability, arc) in enumerate(readings):
-                    if probability < HOLD_BACK_FLOOR and not (guess and rank == 0):
-                        continue
-                    tier = SURE if probability >= threshold else GUESS if guess and rank == 0 else HELD_BACK
-                    change = self._change(tokens, sentence, arc, probability, tier)
-                    (held if tier == HELD_BACK else changes).append(change)
+                positions.append((sentence, start, sorted(readings, key=lambda pair: -pair[0]), as_written))
+        for sentence, start, readings, as_written in positions:
+            guess = (
+                guesses
+                and type_written[sentence.words[start].lower] <= GUESS_MAX_TYPE_AS_WRITTEN
+                and _is_guess(readings, as_written)
+            )
+            for rank, (probability, arc) in enumerate(readings):
+                if probability < HOLD_BACK_FLOOR and not (guess and rank == 0):
+                    continue
+                tier = SURE if probability >= threshold else GUESS if guess and rank == 0 else HELD_BACK
+                change = self._change(tokens, sentence, arc, probability, tier)
+                (held if tier == HELD_BACK else changes).append(change)
         changes = _without_overlaps(changes, held)
         changes.sort(key=lambda c: c.start)
         held.sort(key=lambda c: c.start)
