@@ -90,3 +90,20 @@ def test_clean_text_using_the_stand_ins_is_untouched(sentence: str) -> None:
     assert Restorer().fix(text) == text
     page = hugo(paragraphs_of(text), QUOTE)
     assert Restorer(markup="markdown").fix(page) == page
+
+
+def test_the_wild_copies_other_rewrites_come_back_and_their_words_stay_in_clean_text() -> None:
+    # Our own security story, written with the forms the real copies used for "files" and "Windows".
+    spun = (
+        "Attackers copied the recordsdata from the shared folder before anyone noticed. The stolen "
+        "recordsdata included payroll records and scanned passports.\n"
+        "Researchers said the malware encrypts recordsdata on Home windows machines and asks for a ransom. "
+        "It also deletes backup recordsdata so that victims cannot restore them.\n"
+    )
+    fixed = Restorer().fix(spun)
+    assert "recordsdata" not in fixed and fixed.count(" files") == 4 and "on Windows machines" in fixed
+    clean = (
+        "The builder fitted new home windows and doors along the whole street last spring, and the "
+        "council paid for half of the cost.\n" + CLEAN
+    )
+    assert Restorer().fix(clean) == clean
