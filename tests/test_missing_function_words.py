@@ -107,3 +107,14 @@ def test_the_wild_copies_other_rewrites_come_back_and_their_words_stay_in_clean_
         "council paid for half of the cost.\n" + CLEAN
     )
     assert Restorer().fix(clean) == clean
+
+
+def test_only_the_core_words_count_as_missing_when_a_few_remain() -> None:
+    # A long text on one topic: every core word at its usual rate, "or" at half of it.
+    counts = Counter({"the": 300, "of": 150, "and": 150, "to": 150, "a": 130, "in": 110, "or": 6, "helium": 40})
+    counts["word"] = 5000 - counts.total()
+    assert "or" not in missing_common(counts)
+    counts["or"] = 0
+    assert "or" in missing_common(counts)  # missing outright: a spinner's work
+    counts["the"] = 20  # a core word at a tenth of its rate, a quote keeping a few: missing
+    assert "the" in missing_common(counts)

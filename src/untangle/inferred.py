@@ -37,9 +37,9 @@ COMMON = CORE | {
 }
 BURSTINESS = 0.5  # a text uses a word less evenly than its overall frequency suggests
 MIN_EXPECTED = 8.0  # occurrences a missing word must have been expected, after the discount (e^-8 if none)
-# "Missing": at most MAX_SEEN occurrences, or at most SPARSE_SHARE of the discounted expectation
-# when a stand-in outnumbers it OUTNUMBER times: a scraped page keeps a few as written (a quoted
-# statement, a title, a caption the spinner skipped).
+# "Missing": at most MAX_SEEN occurrences, or for the core words at most SPARSE_SHARE of the
+# discounted expectation when a stand-in outnumbers it OUTNUMBER times: a scraped page keeps a
+# few as written (a quoted statement, a title, a caption the spinner skipped).
 MAX_SEEN = 1
 SPARSE_SHARE = 1.0
 OUTNUMBER = 3.0
@@ -98,7 +98,9 @@ def missing_common(counts: Counter[str]) -> list[str]:
         expected = _expected(counts, zipf)
         if expected < MIN_EXPECTED or len(present - {word}) < MIN_PRESENT_OTHERS:
             continue
-        if counts[word] <= max(MAX_SEEN, SPARSE_SHARE * expected):
+        # The core words are common enough for "nearly missing" to be clear; the others must be
+        # missing outright (a long text on one topic can use "or" at half its usual rate).
+        if counts[word] <= (max(MAX_SEEN, SPARSE_SHARE * expected) if word in CORE else MAX_SEEN):
             found.append(word)
     return found
 
