@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import math
 import threading
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -526,11 +527,14 @@ class Engine:
         reading = "usual levels" if levels.scale == 1.0 else "low-rate levels"
         for sentence in work:
             sentence.reading = reading
+            likeliest: dict[int, tuple[float, Arc]] = {}
+            for arc, p in sentence.posteriors.items():
+                if arc.start not in likeliest or p > likeliest[arc.start][0]:
+                    likeliest[arc.start] = (p, arc)
             for position, word in enumerate(sentence.words):
-                readings = [(p, arc) for arc, p in sentence.posteriors.items() if arc.start == position]
-                if not sentence.candidates[position] or not readings:
+                if not sentence.candidates[position] or position not in likeliest:
                     continue
-                _, best = max(readings, key=lambda pair: pair[0])
+                best = likeliest[position][1]
                 if isinstance(best.payload, Entry):
                     key = self._entry_key(word, best.payload)
                 else:
@@ -788,8 +792,6 @@ class Engine:
             for (paragraph, word), (evidence, count) in by_type.items():
                 say = min(evidence / count, MAX_WORD_EVIDENCE)
                 shared[paragraph] += say / paragraphs_of[word] if say > 0 else say
-            if not penalty:
-                return _document_kinds(log_factor, shared)
             return _document_kinds(log_factor, shared, penalty)
         total = sum(log_factor.values()) - penalty  # one paragraph: as spun as the document
         document = _sigmoid(total + _logit(PRIOR_DOCUMENT_SPUN))
@@ -949,12 +951,16 @@ def _is_guess(readings: list[tuple[float, Arc]], as_written: float) -> bool:
 def _without_overlaps(changes: list[Change], held: list[Change]) -> list[Change]:
     """Sure changes never overlap (their posteriors would sum past 1); a guess that overlaps a
     sure change or a likelier guess is held back instead."""
-    kept: list[Change] = []
-    for change in sorted(changes, key=lambda c: (c.tier != SURE, -c.confidence)):
-        if any(change.start < other.end and other.start < change.end for other in kept):
+    kept = sorted((c for c in changes if c.tier == SURE), key=lambda c: c.start)
+    starts = [c.start for c in kept]
+    for change in sorted((c for c in changes if c.tier != SURE), key=lambda c: -c.confidence):
+        at = bisect_left(starts, change.start)
+        neighbours = kept[max(at - 1, 0) : at + 1]  # kept spans never overlap: only these can touch it
+        if any(change.start < other.end and other.start < change.end for other in neighbours):
             held.append(replace(change, tier=HELD_BACK))
             continue
-        kept.append(change)
+        kept.insert(at, change)
+        starts.insert(at, change.start)
     return kept
 
 
