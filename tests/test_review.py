@@ -88,7 +88,7 @@ def test_quit_writes_what_was_accepted_and_ctrl_c_writes_nothing(tmp_path: Path)
 
 def test_the_review_loop_with_scripted_answers() -> None:
     changes = [
-        Change(i * 10, i * 10 + 4, old, new, 0.9, "r")
+        Change(i * 10, i * 10 + 4, old, new, 0.9, "r", tier="guess" if old == "helium" else "sure")
         for i, (old, new) in enumerate(
             [("tin", "can"), ("tin", "can"), ("helium", "he"), ("past", "last"), ("near", "left")]
         )
@@ -100,9 +100,9 @@ def test_the_review_loop_with_scripted_answers() -> None:
     )
     assert outcome.allowed == ["tin"]
     assert [c.old for c in outcome.rejected] == ["tin", "tin"]  # the second tin is rejected unasked
-    assert [(c.old, c.new, c.reason) for c in outcome.accepted] == [
-        ("helium", "she", "edited in review"),
-        ("past", "last", "r"),
+    assert [(c.old, c.new, c.reason, c.tier) for c in outcome.accepted] == [
+        ("helium", "she", "edited in review", "sure"),  # the reader's own word is no guess
+        ("past", "last", "r", "sure"),
     ]
     assert [c.old for c in outcome.unreviewed] == ["near"]
     assert shown[:2] == ["tin", shown[1]] and "y accept" in shown[1]  # an unknown key shows the help

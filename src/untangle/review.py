@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from untangle.result import Change
+from untangle.result import SURE, Change
 
 ACCEPT, REJECT, EDIT, ACCEPT_REST, ALLOW, QUIT, HELP = "y", "n", "e", "a", "i", "q", "?"
 KEYS_HELP = (
@@ -65,7 +65,9 @@ def review(
             if replacement == change.old:
                 outcome.rejected.append(change)
             else:
-                outcome.accepted.append(replace(change, new=replacement, reason="edited in review", confidence=1.0))
+                outcome.accepted.append(
+                    replace(change, new=replacement, reason="edited in review", confidence=1.0, tier=SURE)
+                )
         elif key == ACCEPT_REST:
             outcome.accepted.append(change)
             accept_rest = True
