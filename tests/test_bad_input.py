@@ -200,3 +200,27 @@ def test_a_long_text_is_restored_window_by_window_like_its_parts(monkeypatch: py
         assert text[change.start : change.end] == change.old
     starts = [p.start for p in windowed.paragraphs]
     assert starts == sorted(starts) and len(starts) == 12
+
+
+def test_explain_reads_a_long_text_a_window_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from untangle.explain import explain
+
+    paragraph = "Helium said the metropolis volition unfastened the span successful the spring.\n"
+    text = "".join(f"Line {n}. " + paragraph for n in range(12))
+    whole = [(s.line, s.column, s.word, s.decision) for s in explain(text)]
+    monkeypatch.setattr(windows, "WINDOW_CHARS", 300)  # about three lines a window
+    assert len(windows.window_spans(text)) > 3
+    read: list[int] = []
+    traced = Cascade.restore_traced
+
+    def spy(self, part, options):  # noqa: ANN001, ANN202
+        read.append(len(part))
+        return traced(self, part, options)
+
+    monkeypatch.setattr(Cascade, "restore_traced", spy)
+    windowed = explain(text)
+    assert len(read) > 3 and max(read) <= 300  # the engine never held more than a window
+    assert [text[s.start : s.end] for s in windowed] == [s.word for s in windowed]
+    assert all(s.line == text.count("\n", 0, s.start) + 1 for s in windowed)
+    assert {s.line for s in windowed} == set(range(1, 13))  # every window's words, at their own lines
+    assert {(line, word) for line, _, word, _ in whole} <= {(s.line, s.word) for s in windowed}

@@ -86,11 +86,30 @@ class Suspect:
 
 
 def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] = frozenset()) -> list[Suspect]:
-    """The suspicious words of `text` (or every occurrence of `words`, lower case), in order."""
+    """The suspicious words of `text` (or every occurrence of `words`, lower case), in order.
+
+    A text longer than a window (untangle.windows) is explained a window at a time, as `fix`
+    restores it, so memory stays bounded on a long document."""
+    from untangle.windows import window_spans
+
+    restorer = restorer or Restorer()
+    line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    suspects = []
+    for offset, end in window_spans(text):
+        for found in _explained(text[offset:end], restorer, words):
+            start = found.start + offset
+            line = _line_of(line_starts, start)
+            suspects.append(
+                replace(found, start=start, end=found.end + offset, line=line, column=start - line_starts[line - 1] + 1)
+            )
+    return suspects
+
+
+def _explained(text: str, restorer: Restorer, words: frozenset[str]) -> list[Suspect]:
+    """The suspects of one window, with offsets into it (line and column left to the caller)."""
     from untangle.engine import engine_for
     from untangle.policy import normalise_allowed, veto
 
-    restorer = restorer or Restorer()
     options = restorer.options()
     engine = engine_for(restorer.dictionaries, restorer.builtin)
     raw, passes = engine.restore_traced(text, options)
@@ -99,25 +118,13 @@ def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] =
     held = {}
     for change in sorted(result.held_back, key=lambda c: c.confidence):
         held[change.start] = change  # the likeliest suggestion at each place
-    line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
     suspects = []
     for one in passes:  # each family's fit read the text the families before it restored
         for sentence in one.work:
             for found in _sentence_suspects(sentence, one, words):
                 start, end = one.to_input(found.start), one.to_input(found.end)
-                line = _line_of(line_starts, start)
                 decision = _decision(start, applied, held, found.readings, found.paragraph_spun, options.threshold)
-                suspects.append(
-                    replace(
-                        found,
-                        start=start,
-                        end=end,
-                        line=line,
-                        column=start - line_starts[line - 1] + 1,
-                        word=text[start:end],
-                        decision=decision,
-                    )
-                )
+                suspects.append(replace(found, start=start, end=end, word=text[start:end], decision=decision))
     suspects.sort(key=lambda s: s.start)
     return suspects
 
