@@ -137,6 +137,17 @@ def test_held_back_toggle_and_word_filter(browser, report) -> None:  # noqa: ANN
     assert len(_visible(browser)) == len(suggestions)
 
 
+def test_the_best_guesses_toggle(browser, report) -> None:  # noqa: ANN001
+    _, suggestions = report
+    guesses = [s for s in suggestions if s["tier"] == "guess"]
+    assert guesses  # the report folder's spun articles have words surely spun with no sure original
+    _set(browser, "show-guesses", False)
+    shown = sorted((c["old"], c["new"]) for c in _visible(browser))
+    assert shown == sorted((s["old"], s["new"]) for s in suggestions if s["tier"] != "guess")
+    _set(browser, "show-guesses", True)
+    assert len(_visible(browser)) == len(suggestions)
+
+
 def test_hostile_input_stays_inert(browser) -> None:  # noqa: ANN001
     from selenium.common.exceptions import NoAlertPresentException
 
