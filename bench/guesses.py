@@ -5,8 +5,8 @@ Each tuning article (bench/corpus, the held-out ones left out) is spun by bench/
 four seeds, both as the development article's spinner does (looking words up as written) and
 through lemmas. Each text is fitted once; the decision is then re-taken for a grid of guess
 settings (how unlikely the word as written must be, what share of the rest the best reading
-must hold), and the output scored. Printed per setting: recall, precision, harmful edits per 1,000
-words and residual word error, against no guesses. Then, for guesses made at the loosest
+must hold), and the output scored. Printed per setting: recall, precision and harmful edits (per
+1,000 words too), against no guesses. Then, for guesses made at the loosest
 setting, how often a guess is right, wrong but on a spun word, or harmful (the word was the
 author's), per band of P(as written).
 
@@ -71,7 +71,8 @@ def main() -> int:
     totals: dict[tuple[float, float] | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])
     bands: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # right, wrong on a spun word, harmful
     words = 0
-    for spun, clean in texts():
+    pairs = texts()
+    for spun, clean in pairs:
         words += len(clean.split())
         tokens, work, spun_paragraph, _, _ = restorer._fit(spun)
         settings: list[tuple[float, float] | None] = [None] + [(a, m) for a in AS_WRITTEN for m in SHARES]
@@ -94,7 +95,7 @@ def main() -> int:
                     kind = 0 if alone.restored else 2 if alone.harmful else 1
                     bands[band][kind] += 1
     base = totals[None]
-    print(f"tuning texts: {len(texts())}, {words} words, {base[0]} swaps; threshold {arguments.threshold}")
+    print(f"tuning texts: {len(pairs)}, {words} words, {base[0]} swaps; threshold {arguments.threshold}")
     print(f"{'as written <=':>14} {'share':>7} {'recall':>7} {'precision':>9} {'harmful':>8} {'harmful/1000w':>14}")
     print(
         f"{'no guesses':>22} {base[1] / base[0]:7.3f} {base[3] / max(base[2], 1):9.3f}"
