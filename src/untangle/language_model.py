@@ -1,6 +1,8 @@
 """Context scores for candidate readings: an English trigram model with a unigram fallback.
 
-The trigram model is the one pocketsphinx ships (en-us.lm.bin, 72.5k words). A word outside its
+The trigram model is the one pocketsphinx ships (en-us.lm.bin, 72.5k words), read by untangle's
+compiled core (`untangle._core`, memory-mapped, shared by worker processes) where it is built,
+else by pocketsphinx itself: the two give the same scores. A word outside its
 vocabulary (often a spun artifact such as "astatine") is scored by its wordfreq unigram
 probability, floored at the smallest frequency wordfreq lists: Katz-style backoff to an
 independent unigram estimate instead of a magic penalty.
@@ -9,6 +11,7 @@ independent unigram estimate instead of a magic penalty.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -27,16 +30,31 @@ CONTEXT_WEIGHT = 0.6
 History = tuple[str, ...]  # most recent word first, at most two
 
 
+def compiled_core():  # noqa: ANN201 - the extension module, or None
+    """untangle._core if it was built (UNTANGLE_PURE_PYTHON=1 asks for the Python path)."""
+    if os.environ.get("UNTANGLE_PURE_PYTHON"):
+        return None
+    try:
+        from untangle import _core
+    except ImportError:
+        return None
+    return _core
+
+
 class LanguageModel:
     """Weighted natural-log probabilities of a word after a history of up to two words."""
 
-    def __init__(self, zipf: Callable[[str], float] | None = None) -> None:
-        import pocketsphinx  # imported here: loading the model is the slow part of start-up
+    def __init__(self, zipf: Callable[[str], float] | None = None, compiled: bool = True) -> None:
+        import pocketsphinx  # the model file ships in pocketsphinx's package
 
         path = pocketsphinx.get_model_path("en-us/en-us.lm.bin")
-        self._model = pocketsphinx.NGramModel.readfile(path)
+        core = compiled_core() if compiled else None
+        # `core` is the compiled model (None on the Python path): the lattice decoder runs in it.
+        self.core = core.TrigramModel(path) if core else None
+        self._model = self.core or pocketsphinx.NGramModel.readfile(path)
         self._zipf = zipf or (lambda word: 0.0)
         self._cache: dict[tuple[str, History], float] = {}
+        self._ids: dict[str, int | None] = {}
 
     def logprob(self, word: str, history: History) -> float:
         """CONTEXT_WEIGHT * ln P(word | history); `history` holds the previous words, most recent first."""
@@ -44,7 +62,8 @@ class LanguageModel:
         cached = self._cache.get(key)
         if cached is None:
             raw = self._model.prob([word, *history[:2]])
-            cached = self.unigram_logprob(word) if raw <= OOV_SENTINEL else raw * LN_BASE
+            unknown = raw is None or raw <= OOV_SENTINEL  # the core says None, pocketsphinx a sentinel
+            cached = self.unigram_logprob(word) if unknown else raw * LN_BASE
             cached *= CONTEXT_WEIGHT
             if len(self._cache) > CACHE_LIMIT:
                 self._cache.clear()
@@ -57,7 +76,16 @@ class LanguageModel:
 
     def in_vocabulary(self, word: str) -> bool:
         """True if the trigram model knows `word`."""
-        return self._model.prob([word]) > OOV_SENTINEL
+        raw = self._model.prob([word])
+        return raw is not None and raw > OOV_SENTINEL
+
+    def word_id(self, word: str) -> int | None:
+        """The compiled model's id for `word` (None if unknown); only with the compiled core."""
+        try:
+            return self._ids[word]
+        except KeyError:
+            found = self._ids[word] = self.core.id(word)
+            return found
 
     def unigram_logprob(self, word: str) -> float:
         """ln P(word) from its Zipf frequency (log10 per billion words), floored at Zipf 1."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from untangle.language_model import SENTENCE_END, SENTENCE_START, History
+from untangle.language_model import CONTEXT_WEIGHT, SENTENCE_END, SENTENCE_START, History, LanguageModel
 
 State = History  # the last two words emitted, most recent first
 BEAM = 14.0  # forward states this far (in nats) below the best at a node are dropped
@@ -54,7 +54,10 @@ def arc_posteriors(
     Arcs are grouped by start position (0..n-1); position i needs an arc from i (the word as
     written), so every position is reachable. Arcs compare by identity. `memo` caches language
     model scores between calls on the same sentence (EM decodes each sentence several times).
+    A model with the compiled core decodes there; the Python below is the same algorithm.
     """
+    if getattr(model, "core", None) is not None:
+        return _compiled_posteriors(arcs_from, model)
     memo = {} if memo is None else memo
     model_logprob = model.logprob
 
@@ -107,4 +110,33 @@ def arc_posteriors(
             share = math.exp(alpha[i][state] + through - total)
             posterior[arc] = posterior.get(arc, 0.0) + share
         beta[i] = acc
+    return posterior, total
+
+
+def _compiled_posteriors(arcs_from: Sequence[Sequence[Arc]], model: LanguageModel) -> tuple[dict[Arc, float], float]:
+    """arc_posteriors in the compiled core: words become vocabulary ids, unknown words indices
+    into their (weighted unigram) scores; arcs on no surviving path are left out, as above."""
+    word_id = model.word_id
+    unknown: dict[str, int] = {}
+    unknown_scores: list[float] = []
+
+    def token(word: str) -> int:
+        found = word_id(word)
+        if found is not None:
+            return found
+        index = unknown.get(word)
+        if index is None:
+            index = unknown[word] = len(unknown_scores)
+            unknown_scores.append(model.logprob(word, ()))
+        return -1 - index
+
+    packed = [[(arc.end, [token(word) for word in arc.words], arc.emission) for arc in arcs] for arcs in arcs_from]
+    flat, total = model.core.arc_posteriors(packed, unknown_scores, CONTEXT_WEIGHT)
+    posterior: dict[Arc, float] = {}
+    shares = iter(flat)
+    for arcs in arcs_from:
+        for arc in arcs:
+            share = next(shares)
+            if share == share:  # NaN: never reached
+                posterior[arc] = share
     return posterior, total

@@ -1,0 +1,390 @@
+//! The English trigram model pocketsphinx ships (`en-us.lm.bin`), read in place from its file.
+//!
+//! The file is sphinxbase's "Trie Language Model" binary: a header, the n-gram counts, 16-bit
+//! quantisation tables for bigram probabilities, bigram back-offs and trigram probabilities, the
+//! unigram records (probability, back-off, first bigram), two bit-packed arrays (bigrams keyed
+//! by the previous word under each word, trigrams keyed by the word before that under each
+//! bigram) and the vocabulary. Scores are logarithms to base 1.0001, as pocketsphinx returns them.
+//! The map is shared by every process that opens the same file (the page cache holds one copy).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::Path;
+
+use memmap2::Mmap;
+
+const HEADER: &[u8] = b"Trie Language Model";
+const QUANT_BITS: u32 = 16;
+const QUANT_ENTRIES: usize = 1 << QUANT_BITS;
+const QUANT_MASK: u32 = (1 << QUANT_BITS) - 1;
+
+/// Why a model file could not be used.
+#[derive(Debug)]
+pub struct FormatError(pub String);
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+fn bad(message: impl Into<String>) -> FormatError {
+    FormatError(message.into())
+}
+
+/// Bits needed to write every number up to `max` (0 needs none).
+pub fn required_bits(max: u32) -> u32 {
+    32 - max.leading_zeros()
+}
+
+/// A little-endian bit array: `bits` bits from bit `offset` of `bytes`, at most 25 of them.
+#[inline]
+pub fn read_bits(bytes: &[u8], offset: u64, mask: u32) -> u32 {
+    let at = (offset >> 3) as usize;
+    let word = u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    (word >> (offset & 7)) & mask
+}
+
+/// One bit-packed level of the trie: records of `word_bits` then payload bits, sorted by word
+/// within each parent's range.
+#[derive(Clone, Copy, Debug)]
+struct Level {
+    start: usize,
+    total_bits: u64,
+    word_bits: u32,
+    word_mask: u32,
+}
+
+impl Level {
+    fn new(start: usize, vocabulary: u32, payload_bits: u32) -> Self {
+        let word_bits = required_bits(vocabulary);
+        Level {
+            start,
+            total_bits: (word_bits + payload_bits) as u64,
+            word_bits,
+            word_mask: mask(word_bits),
+        }
+    }
+
+    /// Bytes the level takes in the file: one record more than `entries` (the last end pointer)
+    /// plus eight bytes of padding so that every read of four bytes stays inside.
+    fn size(&self, entries: u32) -> usize {
+        ((1 + entries as u64) * self.total_bits).div_ceil(8) as usize + 8
+    }
+
+    /// The bit offset of the record for `word` among records [begin, end), if there is one.
+    #[inline]
+    fn find(&self, bytes: &[u8], begin: u32, end: u32, word: u32) -> Option<u64> {
+        let data = &bytes[self.start..];
+        let (mut low, mut high) = (begin, end);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let offset = middle as u64 * self.total_bits;
+            let found = read_bits(data, offset, self.word_mask);
+            if found < word {
+                low = middle + 1;
+            } else if found > word {
+                high = middle;
+            } else {
+                return Some(offset + self.word_bits as u64);
+            }
+        }
+        None
+    }
+}
+
+fn mask(bits: u32) -> u32 {
+    if bits >= 32 {
+        u32::MAX
+    } else {
+        (1u32 << bits) - 1
+    }
+}
+
+/// The trigram model, memory-mapped.
+pub struct TrigramModel {
+    map: Mmap,
+    counts: [u32; 3],
+    quant: usize,
+    unigrams: usize,
+    bigrams: Level,
+    next_bits: u32,
+    next_mask: u32,
+    trigrams: Level,
+    vocabulary: HashMap<String, u32>,
+}
+
+/// A word's place in the model's vocabulary; words it does not know have none.
+pub type WordId = Option<u32>;
+
+impl TrigramModel {
+    /// Map the file at `path` and index its vocabulary.
+    pub fn open(path: &Path) -> Result<Self, FormatError> {
+        let file = File::open(path)
+            .map_err(|error| bad(format!("cannot open {}: {error}", path.display())))?;
+        // SAFETY: the model file is read-only data that nothing rewrites while untangle runs.
+        let map = unsafe { Mmap::map(&file) }
+            .map_err(|error| bad(format!("cannot map {}: {error}", path.display())))?;
+        Self::from_map(map)
+    }
+
+    fn from_map(map: Mmap) -> Result<Self, FormatError> {
+        let bytes: &[u8] = &map;
+        if bytes.len() < 36 || &bytes[..HEADER.len()] != HEADER {
+            return Err(bad("not a trie language model (the header does not match)"));
+        }
+        let order = bytes[HEADER.len()];
+        if order != 3 {
+            return Err(bad(format!(
+                "a model of order {order}; untangle reads trigram models"
+            )));
+        }
+        let count = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        let counts = [count(20), count(24), count(28)];
+        let quant = 36; // after the counts and a retired "quantisation type" word
+        let unigrams = quant + 3 * QUANT_ENTRIES * 4;
+        let bigram_start = unigrams + (counts[0] as usize + 1) * 12;
+        let next_bits = required_bits(counts[2]);
+        let bigrams = Level::new(bigram_start, counts[0], 2 * QUANT_BITS + next_bits);
+        let trigram_start = bigram_start + bigrams.size(counts[1]);
+        let trigrams = Level::new(trigram_start, counts[0], QUANT_BITS);
+        let words_at = trigram_start + trigrams.size(counts[2]);
+        if bytes.len() < words_at + 4 {
+            return Err(bad("the model file is truncated"));
+        }
+        let length = count(words_at) as usize;
+        let words = bytes
+            .get(words_at + 4..words_at + 4 + length)
+            .ok_or_else(|| bad("the model file's vocabulary is truncated"))?;
+        let mut vocabulary = HashMap::with_capacity(counts[0] as usize);
+        for (id, word) in words
+            .split(|&byte| byte == 0)
+            .take(counts[0] as usize)
+            .enumerate()
+        {
+            let word =
+                std::str::from_utf8(word).map_err(|_| bad("a vocabulary word is not UTF-8"))?;
+            vocabulary.entry(word.to_owned()).or_insert(id as u32);
+        }
+        if vocabulary.len() < counts[0] as usize - 1 {
+            return Err(bad(
+                "the model file's vocabulary is shorter than its unigram count",
+            ));
+        }
+        Ok(TrigramModel {
+            map,
+            counts,
+            quant,
+            unigrams,
+            bigrams,
+            next_bits,
+            next_mask: mask(next_bits),
+            trigrams,
+            vocabulary,
+        })
+    }
+
+    /// The n-gram counts (unigrams, bigrams, trigrams).
+    pub fn counts(&self) -> [u32; 3] {
+        self.counts
+    }
+
+    /// The id of `word`, if the model knows it.
+    pub fn id(&self, word: &str) -> WordId {
+        self.vocabulary.get(word).copied()
+    }
+
+    #[inline]
+    fn float(&self, at: usize) -> f32 {
+        let bytes = &self.map[at..at + 4];
+        f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+    }
+
+    /// Unigram `word`: its probability, back-off and the range of its bigrams.
+    #[inline]
+    fn unigram(&self, word: u32) -> (f32, f32, u32, u32) {
+        let at = self.unigrams + word as usize * 12;
+        let next = |at: usize| u32::from_le_bytes(self.map[at..at + 4].try_into().unwrap());
+        (
+            self.float(at),
+            self.float(at + 4),
+            next(at + 8),
+            next(at + 20),
+        )
+    }
+
+    #[inline]
+    fn table(&self, table: usize, code: u32) -> f32 {
+        self.float(self.quant + (table * QUANT_ENTRIES + code as usize) * 4)
+    }
+
+    /// The bigram (`word` after `previous`): bit offset of its payload, if listed.
+    #[inline]
+    fn bigram(&self, begin: u32, end: u32, previous: u32) -> Option<u64> {
+        self.bigrams.find(&self.map, begin, end, previous)
+    }
+
+    #[inline]
+    fn bigram_backoff(&self, payload: u64) -> f32 {
+        self.table(
+            1,
+            read_bits(&self.map[self.bigrams.start..], payload, QUANT_MASK),
+        )
+    }
+
+    #[inline]
+    fn bigram_prob(&self, payload: u64) -> f32 {
+        self.table(
+            0,
+            read_bits(
+                &self.map[self.bigrams.start..],
+                payload + QUANT_BITS as u64,
+                QUANT_MASK,
+            ),
+        )
+    }
+
+    /// The trigrams under a bigram record: [begin, end) in the trigram level.
+    #[inline]
+    fn bigram_children(&self, payload: u64) -> (u32, u32) {
+        let data = &self.map[self.bigrams.start..];
+        let at = payload + 2 * QUANT_BITS as u64;
+        let begin = read_bits(data, at, self.next_mask);
+        let end = read_bits(data, at + self.bigrams.total_bits, self.next_mask);
+        (begin, end)
+    }
+
+    /// Back-off weight of the history (`h2`, `h1`) as a bigram, 0 if not listed.
+    fn context_backoff(&self, h1: u32, h2: u32) -> f32 {
+        let (_, _, begin, end) = self.unigram(h1);
+        self.bigram(begin, end, h2)
+            .map_or(0.0, |payload| self.bigram_backoff(payload))
+    }
+
+    /// log P(word | h1, h2) in the model's units (base 1.0001) as a float; `h1` is the previous
+    /// word. A history cut short by an unknown word is read as the words before it.
+    pub fn score(&self, word: u32, h1: WordId, h2: WordId) -> f32 {
+        let (prob, _, begin, end) = self.unigram(word);
+        let Some(h1) = h1 else { return prob };
+        let (_, h1_backoff, _, _) = self.unigram(h1);
+        let Some(payload) = self.bigram(begin, end, h1) else {
+            let context = h2.map_or(0.0, |h2| self.context_backoff(h1, h2));
+            return prob + h1_backoff + context;
+        };
+        let bigram_prob = self.bigram_prob(payload);
+        let Some(h2) = h2 else { return bigram_prob };
+        let (begin, end) = self.bigram_children(payload);
+        match self.trigrams.find(&self.map, begin, end, h2) {
+            Some(at) => self.table(
+                2,
+                read_bits(&self.map[self.trigrams.start..], at, QUANT_MASK),
+            ),
+            None => bigram_prob + self.context_backoff(h1, h2),
+        }
+    }
+
+    /// As pocketsphinx's `NGramModel.prob([word, h1, h2])`: the score truncated to an integer,
+    /// None for a word the model does not know.
+    pub fn prob(&self, word: &str, history: &[&str]) -> Option<i32> {
+        let word = self.id(word)?;
+        let h1 = history.first().and_then(|w| self.id(w));
+        let h2 = if h1.is_some() {
+            history.get(1).and_then(|w| self.id(w))
+        } else {
+            None
+        };
+        Some(self.score(word, h1, h2) as i32)
+    }
+
+    /// Bits of a bigram record's pointer to its trigrams (for tests of the layout).
+    pub fn next_bits(&self) -> u32 {
+        self.next_bits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_bits_counts_the_highest_set_bit() {
+        assert_eq!(required_bits(0), 0);
+        assert_eq!(required_bits(1), 1);
+        assert_eq!(required_bits(2), 2);
+        assert_eq!(required_bits(255), 8);
+        assert_eq!(required_bits(256), 9);
+        assert_eq!(required_bits(72_547), 17);
+    }
+
+    #[test]
+    fn read_bits_reads_little_endian_fields_across_bytes() {
+        // 0b101 at bit 6 spans the first two bytes; 0x3ff at bit 9 the next two.
+        let mut bytes = vec![0u8; 12];
+        let mut value: u64 = 0;
+        value |= 0b101 << 6;
+        value |= 0x3ff << 9;
+        bytes[..8].copy_from_slice(&value.to_le_bytes());
+        assert_eq!(read_bits(&bytes, 6, mask(3)), 0b101);
+        assert_eq!(read_bits(&bytes, 9, mask(10)), 0x3ff);
+        assert_eq!(read_bits(&bytes, 0, mask(6)), 0);
+    }
+
+    #[test]
+    fn level_finds_a_word_among_sorted_records() {
+        // Five records of a 4-bit word and 4 bits of payload: words 1, 3, 4, 9, 12.
+        let level = Level::new(0, 15, 4);
+        let words = [1u8, 3, 4, 9, 12];
+        let bytes: Vec<u8> = words
+            .iter()
+            .map(|&w| w | (w << 4))
+            .chain([0u8; 8])
+            .collect();
+        for (index, &word) in words.iter().enumerate() {
+            let at = level
+                .find(&bytes, 0, 5, word as u32)
+                .expect("listed word found");
+            assert_eq!(at, index as u64 * 8 + 4);
+            assert_eq!(read_bits(&bytes, at, mask(4)), word as u32);
+        }
+        assert_eq!(level.find(&bytes, 0, 5, 5), None);
+        assert_eq!(level.find(&bytes, 1, 3, 1), None, "outside the range");
+        assert_eq!(level.find(&bytes, 2, 2, 4), None, "an empty range");
+    }
+
+    #[test]
+    fn a_file_without_the_header_is_refused() {
+        let dir = std::env::temp_dir().join(format!("untangle-core-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("not-a-model.bin");
+        std::fs::write(
+            &path,
+            b"Darpa Trigram LM and more bytes than the header needs",
+        )
+        .unwrap();
+        let error = TrigramModel::open(&path).err().expect("refused");
+        assert!(error.to_string().contains("header"), "{error}");
+        assert!(TrigramModel::open(&dir.join("missing.bin")).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The real model, where pocketsphinx's model file is found (UNTANGLE_LM_PATH).
+    fn shipped() -> Option<TrigramModel> {
+        let path = std::env::var_os("UNTANGLE_LM_PATH")?;
+        Some(TrigramModel::open(Path::new(&path)).expect("the shipped model opens"))
+    }
+
+    #[test]
+    fn the_shipped_model_scores_like_pocketsphinx() {
+        let Some(model) = shipped() else { return };
+        assert_eq!(model.counts(), [72_547, 2_051_547, 1_669_625]);
+        // Values pocketsphinx's NGramModel.prob returned for the same queries.
+        assert_eq!(model.prob("the", &[]), Some(-31_995));
+        assert!(model.prob("the", &["of"]).unwrap() > model.prob("the", &[]).unwrap());
+        assert_eq!(model.prob("astatinex", &[]), None);
+        let known = model.prob("conference", &["news", "a"]).unwrap();
+        let odd = model.prob("league", &["quality", "a"]).unwrap();
+        assert!(known > odd + 10_000, "{known} vs {odd}");
+    }
+}

@@ -1,0 +1,137 @@
+"""The compiled core (untangle._core) against the Python it replaces: pocketsphinx's own scores
+for the trigram model, and the Python forward-backward for the lattice decoder."""
+
+from __future__ import annotations
+
+import functools
+import math
+import random
+
+import pocketsphinx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from untangle import _core
+from untangle.language_model import OOV_SENTINEL, LanguageModel
+from untangle.lattice import Arc, arc_posteriors
+
+MODEL_PATH = pocketsphinx.get_model_path("en-us/en-us.lm.bin")
+WRITTEN = (
+    "the council said on monday that the new bridge over the river would open next spring "
+    "after two years of work and a long argument about its cost helium astatine quality league "
+    "<s> </s> zzyzx unlistedword of in at by to a an"
+)
+TEXT = WRITTEN.split()
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return pocketsphinx.NGramModel.readfile(MODEL_PATH)
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return _core.TrigramModel(MODEL_PATH)
+
+
+def as_reference(value: int) -> int | None:
+    return None if value <= OOV_SENTINEL else value
+
+
+def test_counts_and_vocabulary(compiled):
+    assert compiled.counts == (72_547, 2_051_547, 1_669_625)
+    assert compiled.id("the") is not None
+    assert compiled.id("zzyzx") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TEXT), min_size=1, max_size=3))
+def test_scores_equal_pocketsphinx(reference, compiled, words):
+    assert compiled.prob(words) == as_reference(reference.prob(words))
+
+
+def test_scores_equal_pocketsphinx_on_many_queries(reference, compiled):
+    """Every order of n-gram and back-off path: running text, shuffled text, rare words."""
+    rng = random.Random(7)
+    vocabulary = TEXT + ["'s", "u.s.", "e-mail", "nineteen"]
+    queries = [TEXT[i : i + 3] for i in range(len(TEXT) - 2)]
+    queries += [[rng.choice(vocabulary) for _ in range(rng.randint(1, 3))] for _ in range(3000)]
+    mismatches = [q for q in queries if compiled.prob(q) != as_reference(reference.prob(q))]
+    assert mismatches == []
+
+
+def test_bad_model_files_are_refused(tmp_path):
+    with pytest.raises(OSError, match="cannot open"):
+        _core.TrigramModel(tmp_path / "missing.lm.bin")
+    other = tmp_path / "other.bin"
+    other.write_bytes(b"Darpa Trigram LM" + bytes(64))
+    with pytest.raises(OSError, match="header"):
+        _core.TrigramModel(other)
+    with pytest.raises(ValueError):
+        _core.TrigramModel(MODEL_PATH).prob([])
+
+
+def test_malformed_lattices_are_refused(compiled):
+    the = compiled.id("the")
+    with pytest.raises(ValueError, match="no arc"):
+        compiled.arc_posteriors([[]], [], 0.6)
+    with pytest.raises(ValueError, match="ends at"):
+        compiled.arc_posteriors([[(5, [the], 0.0)]], [], 0.6)
+    with pytest.raises(ValueError, match="no score"):
+        compiled.arc_posteriors([[(1, [-1], 0.0)]], [], 0.6)
+
+
+WORDS = ["he", "helium", "said", "at", "astatine", "the", "news", "quality", "conference", "league", "zzyzx", "of"]
+
+
+@st.composite
+def lattices(draw):
+    """A sentence of 1-6 positions; each holds the word as written and up to three readings,
+    some spanning two positions or emitting two words."""
+    n = draw(st.integers(1, 6))
+    arcs_from = []
+    for start in range(n):
+        arcs = [Arc(start, start + 1, (draw(st.sampled_from(WORDS)),), draw(st.floats(-3, 0)))]
+        for _ in range(draw(st.integers(0, 3))):
+            end = start + draw(st.integers(1, min(2, n - start)))
+            words = tuple(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=2)))
+            arcs.append(Arc(start, end, words, draw(st.floats(-12, 0)), payload="swap"))
+        arcs_from.append(arcs)
+    return arcs_from
+
+
+@settings(max_examples=150, deadline=None)
+@given(lattices())
+def test_compiled_lattice_equals_python(arcs_from):
+    python, compiled = _models()
+    expected, expected_total = arc_posteriors(arcs_from, python)
+    found, total = arc_posteriors(arcs_from, compiled)
+    assert math.isclose(total, expected_total, rel_tol=1e-9, abs_tol=1e-9)
+    assert set(found) == set(expected)
+    for arc, probability in expected.items():
+        assert math.isclose(found[arc], probability, rel_tol=1e-7, abs_tol=1e-12)
+
+
+@functools.lru_cache(maxsize=1)
+def _models() -> tuple[LanguageModel, LanguageModel]:
+    """The Python path (pocketsphinx) and the compiled core, each with its own score cache."""
+    python, compiled = LanguageModel(compiled=False), LanguageModel(compiled=True)
+    assert python.core is None and compiled.core is not None
+    return python, compiled
+
+
+def test_same_restoration_either_way():
+    """The engine restores a spun paragraph identically with and without the compiled core."""
+    from untangle.engine import Engine
+
+    text = (
+        "Helium told reporters astatine a quality league that the activity was late due to the fact "
+        "that immoderate of the alloy had to beryllium replaced. The span volition unfastened adjacent spring.\n"
+    )
+    python, compiled = _models()
+    expected, found = Engine(model=python).restore(text), Engine(model=compiled).restore(text)
+    assert found.text == expected.text != text
+    assert [(c.start, c.new, c.tier) for c in found.changes] == [(c.start, c.new, c.tier) for c in expected.changes]
+    for mine, theirs in zip(found.changes + found.held_back, expected.changes + expected.held_back, strict=True):
+        assert math.isclose(mine.confidence, theirs.confidence, rel_tol=1e-9)  # sums taken in another order
