@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 import math
 import random
+import sys
+from pathlib import Path
 
 import pocketsphinx
 import pytest
@@ -15,6 +17,9 @@ from hypothesis import strategies as st
 from untangle import _core
 from untangle.language_model import OOV_SENTINEL, LanguageModel
 from untangle.lattice import Arc, arc_posteriors
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from own_texts import CLEAN, LONGER, MORE  # noqa: E402 - a helper module next to the tests
 
 MODEL_PATH = pocketsphinx.get_model_path("en-us/en-us.lm.bin")
 WRITTEN = (
@@ -135,3 +140,80 @@ def test_same_restoration_either_way():
     assert [(c.start, c.new, c.tier) for c in found.changes] == [(c.start, c.new, c.tier) for c in expected.changes]
     for mine, theirs in zip(found.changes + found.held_back, expected.changes + expected.held_back, strict=True):
         assert math.isclose(mine.confidence, theirs.confidence, rel_tol=1e-9)  # sums taken in another order
+
+
+SWAPS = {
+    "he": "helium",
+    "at": "astatine",
+    "in": "successful",
+    "on": "connected",
+    "as": "arsenic",
+    "have": "person",
+    "because": "due to the fact that",
+    "new": "caller",
+    "would": "volition",
+    "next": "adjacent",
+    "said": "aforesaid",
+    "some": "immoderate",
+    "first": "archetypal",
+    "be": "beryllium",
+    "the": "the",
+}
+
+
+def spun(text: str, every: int = 1) -> str:
+    """`text` with every `every`-th word our little spinner knows replaced (case kept)."""
+    out, seen = [], 0
+    for word in text.split(" "):
+        bare = word.strip(".,\n").lower()
+        if bare in SWAPS and SWAPS[bare] != bare:
+            seen += 1
+            if seen % every == 0:
+                replacement = SWAPS[bare]
+                word = word.replace(word.strip(".,\n"), replacement.capitalize() if word[:1].isupper() else replacement)
+        out.append(word)
+    return " ".join(out)
+
+
+def _fit_texts() -> list[str]:
+    whole = spun(CLEAN + "\n" + MORE)
+    page = CLEAN + "\n" + spun(LONGER.split("\n\n")[1]) + "\n\n" + MORE  # one spun block in a clean page
+    light = spun(LONGER + "\n" + CLEAN, every=4)  # a low-rate spinner's few swaps
+    return [CLEAN, whole, page, light, "Helium said.", "Helium is lighter than air, astatine least."]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_compiled_fit_equals_python(index):
+    """The document fit in the core gives the Python fit's restoration on whole spun texts, a page
+    with one spun paragraph, a lightly spun text, clean text and one-liners."""
+    from untangle.engine import Engine
+
+    text = _fit_texts()[index]
+    python, compiled = _models()
+    expected, found = Engine(model=python).restore(text), Engine(model=compiled).restore(text)
+    assert found.text == expected.text
+    assert [(c.start, c.new, c.tier) for c in found.changes] == [(c.start, c.new, c.tier) for c in expected.changes]
+    assert [(c.start, c.new) for c in found.held_back] == [(c.start, c.new) for c in expected.held_back]
+    for mine, theirs in zip(found.changes + found.held_back, expected.changes + expected.held_back, strict=True):
+        assert math.isclose(mine.confidence, theirs.confidence, rel_tol=1e-6, abs_tol=1e-9)
+    assert math.isclose(found.spun_probability, expected.spun_probability, rel_tol=1e-6, abs_tol=1e-9)
+    for mine, theirs in zip(found.paragraphs, expected.paragraphs, strict=True):
+        assert (mine.start, mine.end) == (theirs.start, theirs.end)
+        assert math.isclose(mine.spun_probability, theirs.spun_probability, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def test_the_test_texts_cover_the_fit():
+    """The texts above exercise what they claim: a restored whole text, a page where only the spun
+    block gets suggestions, and a clean text left alone."""
+    from untangle.engine import Engine
+
+    python, _ = _models()
+    clean, whole, page, *_ = _fit_texts()
+    assert Engine(model=python).restore(clean).changes == ()
+    assert len(Engine(model=python).restore(whole).changes) >= 10
+    block = spun(LONGER.split("\n\n")[1])
+    start = page.index(block)
+    result = Engine(model=python).restore(page)
+    suggestions = result.changes + result.held_back
+    assert len(suggestions) >= 3
+    assert all(start <= change.start < start + len(block) for change in suggestions)

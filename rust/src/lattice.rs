@@ -5,7 +5,9 @@
 //! The result is every arc's posterior probability and ln of the lattice's total probability,
 //! as untangle's Python decoder computes them.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::trigram::TrigramModel;
 
@@ -29,21 +31,39 @@ pub struct Arc {
 }
 
 /// How the model's scores become the decoder's: `weight` * ln P, and the weighted ln P of each
-/// unknown word.
+/// unknown word. Scores are kept for the life of the scoring (one document): EM decodes every
+/// sentence several times and preselection asks the same windows again.
 pub struct Scoring<'a> {
     pub model: &'a TrigramModel,
     pub weight: f64,
     pub unknown: &'a [f64],
     pub start: u32,
     pub end: u32,
+    memo: RefCell<HashMap<(Token, State), f64>>,
 }
 
 /// The last two words emitted, most recent first (the second absent at the sentence's start).
-type State = (Token, Option<Token>);
+pub type State = (Token, Option<Token>);
 
 const LN_BASE: f64 = 0.000_099_995_000_333_308_33; // ln(1.0001)
 
-impl Scoring<'_> {
+impl<'a> Scoring<'a> {
+    pub fn new(model: &'a TrigramModel, weight: f64, unknown: &'a [f64], start: u32, end: u32) -> Self {
+        Scoring {
+            model,
+            weight,
+            unknown,
+            start,
+            end,
+            memo: RefCell::new(HashMap::default()),
+        }
+    }
+
+    /// The sentence start, "<s>".
+    pub fn start_token(&self) -> Token {
+        Token::Known(self.start)
+    }
+
     fn known(token: Option<Token>) -> Option<u32> {
         match token {
             Some(Token::Known(id)) => Some(id),
@@ -53,15 +73,20 @@ impl Scoring<'_> {
 
     /// Weighted ln P(token | state).
     pub fn logprob(&self, token: Token, state: State) -> f64 {
+        if let Some(&score) = self.memo.borrow().get(&(token, state)) {
+            return score;
+        }
+        let score = self.score(token, state);
+        self.memo.borrow_mut().insert((token, state), score);
+        score
+    }
+
+    fn score(&self, token: Token, state: State) -> f64 {
         match token {
             Token::Unknown(index) => self.unknown[index as usize],
             Token::Known(id) => {
                 let h1 = Self::known(Some(state.0));
-                let h2 = if h1.is_some() {
-                    Self::known(state.1)
-                } else {
-                    None
-                };
+                let h2 = if h1.is_some() { Self::known(state.1) } else { None };
                 let raw = self.model.score(id, h1, h2) as i32;
                 raw as f64 * LN_BASE * self.weight
             }
@@ -87,14 +112,14 @@ pub fn arc_posteriors(arcs_from: &[Vec<Arc>], scoring: &Scoring) -> (Vec<f64>, f
         offsets.push(total_arcs);
         total_arcs += arcs.len();
     }
-    let mut memo: HashMap<(Token, State), f64> = HashMap::new();
+    let mut memo: HashMap<(Token, State), f64> = HashMap::default();
     let mut score = |token: Token, state: State| -> f64 {
         *memo
             .entry((token, state))
             .or_insert_with(|| scoring.logprob(token, state))
     };
     let mut alpha: Vec<Vec<(State, f64)>> = vec![Vec::new(); n + 1];
-    let mut index: Vec<HashMap<State, usize>> = vec![HashMap::new(); n + 1];
+    let mut index: Vec<HashMap<State, usize>> = vec![HashMap::default(); n + 1];
     let start: State = (Token::Known(scoring.start), None);
     alpha[0].push((start, 0.0));
     index[0].insert(start, 0);
@@ -104,11 +129,7 @@ pub fn arc_posteriors(arcs_from: &[Vec<Arc>], scoring: &Scoring) -> (Vec<f64>, f
         if alpha[i].is_empty() {
             continue;
         }
-        let floor = alpha[i]
-            .iter()
-            .map(|(_, s)| *s)
-            .fold(f64::NEG_INFINITY, f64::max)
-            - BEAM;
+        let floor = alpha[i].iter().map(|(_, s)| *s).fold(f64::NEG_INFINITY, f64::max) - BEAM;
         let here = std::mem::take(&mut alpha[i]);
         for (state_index, &(state, value)) in here.iter().enumerate() {
             if value < floor {
@@ -138,10 +159,7 @@ pub fn arc_posteriors(arcs_from: &[Vec<Arc>], scoring: &Scoring) -> (Vec<f64>, f
         }
         alpha[i] = here;
     }
-    let mut beta: Vec<Vec<f64>> = alpha
-        .iter()
-        .map(|states| vec![f64::NAN; states.len()])
-        .collect();
+    let mut beta: Vec<Vec<f64>> = alpha.iter().map(|states| vec![f64::NAN; states.len()]).collect();
     let mut total = f64::NEG_INFINITY;
     let end = Token::Known(scoring.end);
     for (slot, &(state, value)) in alpha[n].iter().enumerate() {
@@ -160,11 +178,7 @@ pub fn arc_posteriors(arcs_from: &[Vec<Arc>], scoring: &Scoring) -> (Vec<f64>, f
             }
             let through = logp + arc.emission + after;
             let old = acc[state_index];
-            acc[state_index] = if old.is_nan() {
-                through
-            } else {
-                logaddexp(old, through)
-            };
+            acc[state_index] = if old.is_nan() { through } else { logaddexp(old, through) };
             let share = (alpha[i][state_index].1 + through - total).exp();
             let slot = &mut posterior[offsets[i] + arc_index];
             *slot = if slot.is_nan() { share } else { *slot + share };

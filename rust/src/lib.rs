@@ -1,10 +1,19 @@
 //! untangle's compiled core.
 //!
-//! `trigram` reads pocketsphinx's English trigram model in place; `lattice` runs forward-backward
-//! over a sentence's readings with it. The Python bindings (feature `python`, which maturin turns
-//! on) expose both as `untangle._core`; without them `cargo test` needs no Python.
+//! The stages, each its own module: `trigram` reads pocketsphinx's English trigram model in
+//! place; `document` is a text as the fit sees it; `spinner` the model of the spinner (levels,
+//! substitution table); `decode` candidates, lattices and their posteriors (`lattice` runs the
+//! forward-backward); `kinds` which paragraphs are spun; `fit` the per-document EM. The Python
+//! bindings (feature `python`, which maturin turns on) expose them as `untangle._core`; without
+//! them `cargo test` needs no Python.
 
+pub mod decode;
+pub mod document;
+pub mod fit;
+pub mod kinds;
 pub mod lattice;
+pub mod params;
+pub mod spinner;
 pub mod trigram;
 
 #[cfg(feature = "python")]

@@ -7,11 +7,11 @@
 //! bigram) and the vocabulary. Scores are logarithms to base 1.0001, as pocketsphinx returns them.
 //! The map is shared by every process that opens the same file (the page cache holds one copy).
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
 
 use memmap2::Mmap;
+use rustc_hash::FxHashMap as HashMap;
 
 const HEADER: &[u8] = b"Trie Language Model";
 const QUANT_BITS: u32 = 16;
@@ -122,11 +122,10 @@ pub type WordId = Option<u32>;
 impl TrigramModel {
     /// Map the file at `path` and index its vocabulary.
     pub fn open(path: &Path) -> Result<Self, FormatError> {
-        let file = File::open(path)
-            .map_err(|error| bad(format!("cannot open {}: {error}", path.display())))?;
+        let file = File::open(path).map_err(|error| bad(format!("cannot open {}: {error}", path.display())))?;
         // SAFETY: the model file is read-only data that nothing rewrites while untangle runs.
-        let map = unsafe { Mmap::map(&file) }
-            .map_err(|error| bad(format!("cannot map {}: {error}", path.display())))?;
+        let map =
+            unsafe { Mmap::map(&file) }.map_err(|error| bad(format!("cannot map {}: {error}", path.display())))?;
         Self::from_map(map)
     }
 
@@ -137,9 +136,7 @@ impl TrigramModel {
         }
         let order = bytes[HEADER.len()];
         if order != 3 {
-            return Err(bad(format!(
-                "a model of order {order}; untangle reads trigram models"
-            )));
+            return Err(bad(format!("a model of order {order}; untangle reads trigram models")));
         }
         let count = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
         let counts = [count(20), count(24), count(28)];
@@ -158,20 +155,13 @@ impl TrigramModel {
         let words = bytes
             .get(words_at + 4..words_at + 4 + length)
             .ok_or_else(|| bad("the model file's vocabulary is truncated"))?;
-        let mut vocabulary = HashMap::with_capacity(counts[0] as usize);
-        for (id, word) in words
-            .split(|&byte| byte == 0)
-            .take(counts[0] as usize)
-            .enumerate()
-        {
-            let word =
-                std::str::from_utf8(word).map_err(|_| bad("a vocabulary word is not UTF-8"))?;
+        let mut vocabulary = HashMap::with_capacity_and_hasher(counts[0] as usize, Default::default());
+        for (id, word) in words.split(|&byte| byte == 0).take(counts[0] as usize).enumerate() {
+            let word = std::str::from_utf8(word).map_err(|_| bad("a vocabulary word is not UTF-8"))?;
             vocabulary.entry(word.to_owned()).or_insert(id as u32);
         }
         if vocabulary.len() < counts[0] as usize - 1 {
-            return Err(bad(
-                "the model file's vocabulary is shorter than its unigram count",
-            ));
+            return Err(bad("the model file's vocabulary is shorter than its unigram count"));
         }
         Ok(TrigramModel {
             map,
@@ -207,12 +197,7 @@ impl TrigramModel {
     fn unigram(&self, word: u32) -> (f32, f32, u32, u32) {
         let at = self.unigrams + word as usize * 12;
         let next = |at: usize| u32::from_le_bytes(self.map[at..at + 4].try_into().unwrap());
-        (
-            self.float(at),
-            self.float(at + 4),
-            next(at + 8),
-            next(at + 20),
-        )
+        (self.float(at), self.float(at + 4), next(at + 8), next(at + 20))
     }
 
     #[inline]
@@ -228,21 +213,14 @@ impl TrigramModel {
 
     #[inline]
     fn bigram_backoff(&self, payload: u64) -> f32 {
-        self.table(
-            1,
-            read_bits(&self.map[self.bigrams.start..], payload, QUANT_MASK),
-        )
+        self.table(1, read_bits(&self.map[self.bigrams.start..], payload, QUANT_MASK))
     }
 
     #[inline]
     fn bigram_prob(&self, payload: u64) -> f32 {
         self.table(
             0,
-            read_bits(
-                &self.map[self.bigrams.start..],
-                payload + QUANT_BITS as u64,
-                QUANT_MASK,
-            ),
+            read_bits(&self.map[self.bigrams.start..], payload + QUANT_BITS as u64, QUANT_MASK),
         )
     }
 
@@ -277,10 +255,7 @@ impl TrigramModel {
         let Some(h2) = h2 else { return bigram_prob };
         let (begin, end) = self.bigram_children(payload);
         match self.trigrams.find(&self.map, begin, end, h2) {
-            Some(at) => self.table(
-                2,
-                read_bits(&self.map[self.trigrams.start..], at, QUANT_MASK),
-            ),
+            Some(at) => self.table(2, read_bits(&self.map[self.trigrams.start..], at, QUANT_MASK)),
             None => bigram_prob + self.context_backoff(h1, h2),
         }
     }
@@ -336,15 +311,9 @@ mod tests {
         // Five records of a 4-bit word and 4 bits of payload: words 1, 3, 4, 9, 12.
         let level = Level::new(0, 15, 4);
         let words = [1u8, 3, 4, 9, 12];
-        let bytes: Vec<u8> = words
-            .iter()
-            .map(|&w| w | (w << 4))
-            .chain([0u8; 8])
-            .collect();
+        let bytes: Vec<u8> = words.iter().map(|&w| w | (w << 4)).chain([0u8; 8]).collect();
         for (index, &word) in words.iter().enumerate() {
-            let at = level
-                .find(&bytes, 0, 5, word as u32)
-                .expect("listed word found");
+            let at = level.find(&bytes, 0, 5, word as u32).expect("listed word found");
             assert_eq!(at, index as u64 * 8 + 4);
             assert_eq!(read_bits(&bytes, at, mask(4)), word as u32);
         }
@@ -358,11 +327,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("untangle-core-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("not-a-model.bin");
-        std::fs::write(
-            &path,
-            b"Darpa Trigram LM and more bytes than the header needs",
-        )
-        .unwrap();
+        std::fs::write(&path, b"Darpa Trigram LM and more bytes than the header needs").unwrap();
         let error = TrigramModel::open(&path).err().expect("refused");
         assert!(error.to_string().contains("header"), "{error}");
         assert!(TrigramModel::open(&dir.join("missing.bin")).is_err());

@@ -440,7 +440,9 @@ class Engine:
     def _restore(
         self, text: str, options: Options, trace: bool = False
     ) -> tuple[Result, list[_Sentence], dict[int, float]]:
-        tokens, work, spun_paragraph, document_spun, fitted = self._fit(text, options.settled)
+        tokens, work, spun_paragraph, document_spun, fitted = self._fit(
+            text, options.settled, with_table=options.context is not None
+        )
         if trace:
             self._trace_levels(work, fitted[0])
         if options.context is not None:
@@ -466,10 +468,11 @@ class Engine:
         return result, work, spun_paragraph
 
     def _fit(
-        self, text: str, settled: tuple[tuple[int, int], ...] = ()
-    ) -> tuple[list[Token], list[_Sentence], dict[int, float], float, tuple[_SpinLevels, _SubstitutionTable]]:
+        self, text: str, settled: tuple[tuple[int, int], ...] = (), with_table: bool = True
+    ) -> tuple[list[Token], list[_Sentence], dict[int, float], float, tuple[_SpinLevels, _SubstitutionTable | None]]:
         """Tokenize, then fit the document's parameters by EM and decode every sentence; also
-        returns the fitted spin levels and substitution table."""
+        returns the fitted spin levels and substitution table (the compiled fit leaves the table
+        out unless `with_table`)."""
         tokens, split = segmented(text)
         work = [_Sentence(words, self._candidates(words)) for words in split]
         levels, table = _SpinLevels(), _SubstitutionTable()
@@ -477,6 +480,11 @@ class Engine:
             return tokens, work, {}, 0.0, (levels, table)  # nothing this table could have written: clean, at no cost
         if settled:
             _leave_out(work, settled)
+        if self.model.core is not None:  # the same fit, compiled (untangle.compiled, rust/src/fit.rs)
+            from untangle.compiled import fit_compiled
+
+            spun_paragraph, document_spun, fitted = fit_compiled(self, work, REVERSE_PRESELECT, with_table)
+            return tokens, work, spun_paragraph, document_spun, fitted
         spun_paragraph: dict[int, float] = {}
         document_spun = throughout = PRIOR_DOCUMENT_SPUN
         for iteration in range(EM_ITERATIONS + 1):
