@@ -190,3 +190,99 @@ fn maximise(
     }
     (Levels::estimate(&swapped, &seen, scale, p), table)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Candidate, Entry, Sentence, Word, BANDS, KEY_BARE};
+    use crate::lattice::Token;
+    use crate::trigram::TrigramModel;
+
+    /// "helium said successful the meeting" with the table's "helium" <- "he" and "successful" <-
+    /// "in", read by the shipped model (where UNTANGLE_LM_PATH names it).
+    #[test]
+    fn a_spun_sentence_is_fitted_and_its_swaps_found() {
+        let Some(path) = std::env::var_os("UNTANGLE_LM_PATH") else {
+            return;
+        };
+        let model = TrigramModel::open(std::path::Path::new(&path)).unwrap();
+        let id = |w: &str| Token::Known(model.id(w).unwrap());
+        let key = KEY_BARE * BANDS + 4;
+        let entries = vec![
+            Entry {
+                original: 10,
+                spun: 0,
+                words: vec![id("he")],
+                prior: 0.5,
+                picks: 1,
+                original_zipf: 6.5,
+            },
+            Entry {
+                original: 11,
+                spun: 1,
+                words: vec![id("in")],
+                prior: 0.5,
+                picks: 1,
+                original_zipf: 6.5,
+            },
+        ];
+        let word = |w: &str, lower: u32, candidates: Vec<Candidate>| Word {
+            token: id(w),
+            lower,
+            class: crate::document::BARE,
+            written_key: None,
+            unknown_key: key,
+            candidates,
+        };
+        let words = vec![
+            word(
+                "helium",
+                0,
+                vec![Candidate {
+                    length: 1,
+                    entry: 0,
+                    key,
+                }],
+            ),
+            word("said", 2, vec![]),
+            word(
+                "successful",
+                1,
+                vec![Candidate {
+                    length: 1,
+                    entry: 1,
+                    key,
+                }],
+            ),
+            word("the", 3, vec![]),
+            word("meeting", 4, vec![]),
+        ];
+        let document = Document {
+            sentences: vec![Sentence { paragraph: 0, words }],
+            entries,
+        };
+        let p = Params::default();
+        let unknown = [];
+        let start = model.id("<s>").unwrap();
+        let end = model.id("</s>").unwrap();
+        let scoring = Scoring::new(&model, p.context_weight, &unknown, start, end);
+        let fitted = fit(&document, &scoring, &p);
+        assert!(fitted.document_spun > 0.5, "{}", fitted.document_spun);
+        let swaps: Vec<(usize, f64)> = fitted.sentences[0]
+            .posteriors
+            .iter()
+            .filter_map(|(arc, p)| match arc.reading {
+                Reading::Swap(_) => Some((arc.start, *p)),
+                _ => None,
+            })
+            .collect();
+        for position in [0, 2] {
+            let best = swaps
+                .iter()
+                .filter(|(at, _)| *at == position)
+                .map(|(_, p)| *p)
+                .fold(0.0, f64::max);
+            assert!(best > 0.7, "position {position}: {swaps:?}");
+        }
+    }
+}

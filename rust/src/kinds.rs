@@ -204,7 +204,11 @@ mod tests {
 
     #[test]
     fn a_single_paragraph_is_as_spun_as_the_document() {
-        let verdict = spun_paragraphs([(0i64, 1u32, 3.0), (0, 2, 3.0), (0, 3, 3.0)].into_iter(), 0.0);
+        let verdict = spun_paragraphs(
+            [(0i64, 1u32, 3.0), (0, 2, 3.0), (0, 3, 3.0)].into_iter(),
+            0.0,
+            &Params::default(),
+        );
         assert!(verdict.document > 0.9 && verdict.paragraphs.get(&0).unwrap() > 0.9);
         let clean = spun_paragraphs([(0i64, 1u32, -1.0), (0, 2, -1.0)].into_iter(), 0.0, &Params::default());
         assert!(clean.document < 0.05);

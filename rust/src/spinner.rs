@@ -232,3 +232,69 @@ impl Table {
         1.0 - (spun + pseudo * (1.0 - stay)) / (seen + pseudo)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lattice::Token;
+
+    fn entry(original: u32, spun: u32, prior: f64, picks: u32) -> Entry {
+        Entry {
+            original,
+            spun,
+            words: vec![Token::Known(original)],
+            prior,
+            picks,
+            original_zipf: 6.0,
+        }
+    }
+
+    #[test]
+    fn common_bare_words_keep_the_floor_level_and_rare_classes_start_low() {
+        let p = Params::default();
+        let levels = Levels::prior(1.0, &p);
+        assert_eq!(levels.at(KEY_BARE * BANDS + 4), 0.3);
+        let low = Levels::prior(0.2, &p);
+        assert!(
+            (low.at(KEY_BARE * BANDS + 4) - 0.06).abs() < 1e-12,
+            "the prior scaled, above the scaled floor"
+        );
+        let mut swapped = [0.0; KEYS];
+        let seen = [100.0; KEYS];
+        swapped[3] = 1.0; // one swap in a hundred common bare words: held at the floor
+        assert_eq!(Levels::estimate(&swapped, &seen, 1.0, &p).at(3), 0.2);
+        assert!(
+            Levels::estimate(&swapped, &seen, 1.0, &p).at(BANDS) < 0.05,
+            "inflected words pooled low"
+        );
+    }
+
+    #[test]
+    fn a_rival_form_with_far_stronger_support_takes_the_original() {
+        let mut table = Table::new(Params::default());
+        table.support.insert(7, vec![(1, 9.0), (2, 0.0)]);
+        let strong = table.log_emission(0, &entry(7, 1, 0.5, 1), 0.3, 0.0);
+        let weak = table.log_emission(1, &entry(7, 2, 0.5, 1), 0.3, 0.0);
+        assert!(strong - weak > 5.0, "{strong} vs {weak}");
+    }
+
+    #[test]
+    fn a_word_restored_elsewhere_is_unlikely_to_stand_as_written() {
+        let mut table = Table::new(Params::default());
+        assert!((table.stays(5, 0.3) - 0.7).abs() < 1e-12);
+        table.original_counts.insert(5, 2.0);
+        assert!(table.stays(5, 0.3) < 0.15, "capped at MAX_WORD_EVIDENCE nats: 0.7 -> about 0.1");
+    }
+
+    #[test]
+    fn other_pick_rules_add_their_share_to_the_prior() {
+        let mut table = Table::new(Params::default());
+        table.rules = [0.5, 0.0, 0.0];
+        let nouns_first = entry(1, 2, 0.01, 0b10);
+        assert!((table.prior(&nouns_first) - 0.51).abs() < 1e-12);
+        assert_eq!(table.responsibilities(&nouns_first)[0], 0.5 / 0.51);
+        let own_rule = entry(1, 3, 0.01, 0b11);
+        assert_eq!(table.prior(&own_rule), 0.01);
+        assert_eq!(table.responsibilities(&own_rule), [0.0; 3]);
+    }
+}
