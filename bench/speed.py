@@ -5,8 +5,10 @@ Builds a corpus from our own texts (bench/corpus; at least 20 MB clean and 20 MB
 WordNet spinner emulator, bench/spinner.py, when WordNet is installed, else from the spun
 paragraphs in examples/), then measures: start-up on a tiny input, MB/s on clean and on spun
 text (untangle on a sample of the corpus, since it is far slower, with and without the screen
-before the engine, and the share of each sample the screen clears; codespell on the same sample
-and on the whole corpus), a batch over a folder with 1 and N workers, and peak RSS.
+before the engine, and the share of each sample the screen clears; the compiled core against
+the Python engine it replaced, UNTANGLE_PURE_PYTHON=1, on the same sample; codespell on the same
+sample and on the whole corpus), a batch over a folder with 1, 4 and N worker processes, the
+same work on threads sharing one loaded model, and peak RSS.
 
 Usage: python bench/speed.py [--mb 20] [--sample-mb 1] [--jobs N] [--keep DIR]
 """
@@ -75,10 +77,15 @@ def sample(folder: Path, megabytes: float, target: Path) -> int:
     return size
 
 
-def timed(command: list[str], cwd: Path | None = None) -> tuple[float, tuple[float, float], int]:
+def timed(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, tuple[float, float], int]:
     """Wall seconds, peak RSS and PSS of the process tree in MB, and the exit code."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    environment = {**os.environ, **env} if env else None
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment
+    )
     memory = PeakMemory(process.pid)
     memory.start()
     _, stderr = process.communicate()
@@ -106,6 +113,19 @@ def _cleared(folder: Path) -> str:
         total += len(text.encode("utf-8"))
         cleared += len(text.encode("utf-8")) if screen.clears(text) else 0
     return f"{cleared / max(total, 1):.2f}"
+
+
+# The library on threads: every file of a folder fixed by a pool of N threads sharing one loaded
+# model (the compiled fit releases the interpreter while it works); prints nothing.
+THREADS = """
+import sys, pathlib
+from concurrent.futures import ThreadPoolExecutor
+import untangle
+files = sorted(pathlib.Path(sys.argv[1]).rglob("*.txt"))
+untangle.fix("Helium said.")
+with ThreadPoolExecutor(int(sys.argv[2])) as pool:
+    list(pool.map(lambda path: untangle.fix(path.read_text(encoding="utf-8")), files))
+"""
 
 
 def _same_outputs(one: Path, other: Path) -> str:
@@ -163,6 +183,14 @@ def main() -> None:
                 their_seconds = timed([*spell, str(part)])[0]
                 their_rate = size / 1e6 / their_seconds
             row(f"{kind} prose, {size / 1e6:.1f} MB sample, 1 process", size / 1e6 / seconds, their_rate, "MB/s", True)
+            python_seconds = timed(
+                [*UNTANGLE, "fix", "-q", "--jobs", "1", "--output-dir", str(base / f"python-{kind}"), str(part)],
+                env={"UNTANGLE_PURE_PYTHON": "1"},
+            )[0]
+            row(f"{kind} prose, same sample, Python engine", size / 1e6 / python_seconds, their_rate, "MB/s", True)
+            same = _same_outputs(base / f"out-{kind}", base / f"python-{kind}")
+            ratio = f"{python_seconds / seconds:.2f}x"
+            rows.append((f"{kind}: compiled core vs Python engine (outputs {same})", ratio, "", ""))
             unscreened = timed(
                 [
                     *UNTANGLE,
@@ -191,18 +219,22 @@ def main() -> None:
                 )
         part = base / "sample-spun"
         batch = {}
-        for jobs in sorted({1, arguments.jobs}):
+        for jobs in sorted({1, 4, arguments.jobs}):
             seconds, rss, _ = timed(
                 [*UNTANGLE, "fix", "-q", "--jobs", str(jobs), "--output-dir", str(base / f"batch-{jobs}"), str(part)]
             )
             batch[jobs] = (seconds, rss)
             rows.append((f"batch, spun sample, --jobs {jobs}", f"{seconds:.1f} s", "", ""))
-        if len(batch) > 1:
-            speedup = batch[1][0] / batch[arguments.jobs][0]
-            rows.append((f"batch speed-up, {arguments.jobs} workers vs 1", f"{speedup:.2f}x", "", ""))
+        for jobs in sorted(batch)[1:]:
+            speedup = batch[1][0] / batch[jobs][0]
+            rows.append((f"batch speed-up, {jobs} workers vs 1", f"{speedup:.2f}x", "", ""))
+        for threads in sorted({1, arguments.jobs}):
+            seconds = timed([sys.executable, "-c", THREADS, str(part), str(threads)])[0]
+            rows.append((f"library on {threads} thread(s), spun sample, one model", f"{seconds:.1f} s", "", ""))
         rows.append(("peak RSS / PSS, fix (1 process)", f"{fix_rss[0]:.0f} / {fix_rss[1]:.0f} MB", "", ""))
-        rss, pss = batch[max(batch)][1]
-        rows.append((f"peak RSS / PSS, batch --jobs {arguments.jobs}", f"{rss:.0f} / {pss:.0f} MB", "", ""))
+        for jobs in sorted(batch):
+            rss, pss = batch[jobs][1]
+            rows.append((f"peak RSS / PSS, batch --jobs {jobs} (all processes)", f"{rss:.0f} / {pss:.0f} MB", "", ""))
     finally:
         if arguments.keep is None:
             shutil.rmtree(base, ignore_errors=True)

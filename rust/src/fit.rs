@@ -216,6 +216,7 @@ mod tests {
                 prior: 0.5,
                 picks: 1,
                 original_zipf: 6.5,
+                headword: true,
             },
             Entry {
                 original: 11,
@@ -224,6 +225,7 @@ mod tests {
                 prior: 0.5,
                 picks: 1,
                 original_zipf: 6.5,
+                headword: true,
             },
         ];
         let word = |w: &str, lower: u32, candidates: Vec<Candidate>| Word {

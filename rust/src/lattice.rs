@@ -31,15 +31,28 @@ pub struct Arc {
 }
 
 /// How the model's scores become the decoder's: `weight` * ln P, and the weighted ln P of each
-/// unknown word. Scores are kept for the life of the scoring (one document): EM decodes every
-/// sentence several times and preselection asks the same windows again.
+/// unknown word.
 pub struct Scoring<'a> {
     pub model: &'a TrigramModel,
     pub weight: f64,
     pub unknown: &'a [f64],
     pub start: u32,
     pub end: u32,
-    memo: RefCell<HashMap<(Token, State), f64>>,
+}
+
+/// Raw model scores kept per thread across documents: EM decodes every sentence several times,
+/// preselection asks the same windows again, and a corpus repeats its trigrams. Keyed by (word,
+/// previous word, the one before; NONE where the history is shorter), for one model at a time.
+const NONE: u32 = u32::MAX;
+const CACHE_LIMIT: usize = 4_000_000; // about 100 MB at most; cleared whole when full
+
+struct ScoreCache {
+    model: usize,
+    scores: HashMap<(u32, u32, u32), i32>,
+}
+
+thread_local! {
+    static SCORES: RefCell<ScoreCache> = RefCell::new(ScoreCache { model: 0, scores: HashMap::default() });
 }
 
 /// The last two words emitted, most recent first (the second absent at the sentence's start).
@@ -55,7 +68,6 @@ impl<'a> Scoring<'a> {
             unknown,
             start,
             end,
-            memo: RefCell::new(HashMap::default()),
         }
     }
 
@@ -73,24 +85,31 @@ impl<'a> Scoring<'a> {
 
     /// Weighted ln P(token | state).
     pub fn logprob(&self, token: Token, state: State) -> f64 {
-        if let Some(&score) = self.memo.borrow().get(&(token, state)) {
-            return score;
-        }
-        let score = self.score(token, state);
-        self.memo.borrow_mut().insert((token, state), score);
-        score
-    }
-
-    fn score(&self, token: Token, state: State) -> f64 {
         match token {
             Token::Unknown(index) => self.unknown[index as usize],
             Token::Known(id) => {
                 let h1 = Self::known(Some(state.0));
                 let h2 = if h1.is_some() { Self::known(state.1) } else { None };
-                let raw = self.model.score(id, h1, h2) as i32;
-                raw as f64 * LN_BASE * self.weight
+                self.raw(id, h1, h2) as f64 * LN_BASE * self.weight
             }
         }
+    }
+
+    /// The model's integer score (as pocketsphinx truncates it), from the thread's cache.
+    fn raw(&self, word: u32, h1: Option<u32>, h2: Option<u32>) -> i32 {
+        let key = (word, h1.unwrap_or(NONE), h2.unwrap_or(NONE));
+        let model = self.model as *const TrigramModel as usize;
+        SCORES.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.model != model || cache.scores.len() >= CACHE_LIMIT {
+                cache.model = model;
+                cache.scores.clear();
+            }
+            *cache
+                .scores
+                .entry(key)
+                .or_insert_with(|| self.model.score(word, h1, h2) as i32)
+        })
     }
 }
 

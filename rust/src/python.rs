@@ -7,37 +7,32 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::decode::Reading;
-use crate::document::{Candidate, Document, Entry, Sentence, Word, KEYS};
+use crate::document::{level_key, Candidate, Document, Entry, Sentence, Word, KEYS};
 use crate::fit;
 use crate::lattice::{self, Arc, Scoring, Token};
 use crate::params::Params;
 use crate::trigram;
+use rustc_hash::FxHashMap as HashMap;
 
-/// A word as Python passes it: (token, lower-case id, segmenter class, written level key or -1,
-/// unlisted-original level key, candidates as (length, entry index, level key)).
-type PyWord = (i64, u32, u8, i64, usize, Vec<(usize, usize, usize)>);
-/// An entry: (original id, spun id, original's tokens, prior, pick rules, original's Zipf).
-type PyEntry = (u32, u32, Vec<i64>, f64, u32, f64);
-/// A decoded sentence: choices per position as (gain, length, entry, key), its arcs as (start,
-/// end, reading 0 written / 1 swap / 2 unlisted, entry or -1, emission, posterior), evidence,
-/// spun shares and weight.
-type PySentence = (
-    Option<Vec<Vec<(f64, usize, usize, usize)>>>,
-    Vec<(usize, usize, u8, i64, f64, f64)>,
-    Vec<f64>,
-    Vec<f64>,
-    f64,
-);
+/// A word as Python passes it: (lower-case form, segmenter class, written level key or -1,
+/// unlisted-original level key, candidates as (length, entry index)).
+type PyWord = (String, u8, i64, usize, Vec<(usize, usize)>);
+/// An entry: (original, spun form, prior, pick rules, original's Zipf, whether the original is
+/// a headword).
+type PyEntry = (String, String, f64, u32, f64, bool);
+/// A decoded sentence: its arcs as (start, end, reading 0 written / 1 swap / 2 unlisted, entry
+/// or -1, emission, posterior given that its paragraph is spun).
+type PySentence = Vec<(usize, usize, u8, i64, f64, f64)>;
 /// The fitted table: rules, pair counts, original counts, kept as written, spun words, support,
 /// written spun (word, class, spun, seen).
 type PyTable = (
     Vec<f64>,
-    Vec<(u32, u32, f64)>,
-    Vec<(u32, f64)>,
-    Vec<(u32, f64)>,
+    Vec<(String, String, f64)>,
+    Vec<(String, f64)>,
+    Vec<(String, f64)>,
     f64,
-    Vec<(u32, Vec<(u32, f64)>)>,
-    Vec<(u32, u8, f64, f64)>,
+    Vec<(String, Vec<(String, f64)>)>,
+    Vec<(String, u8, f64, f64)>,
 );
 type PyFit = (Vec<PySentence>, Vec<(i64, f64)>, f64, (Vec<f64>, f64), Option<PyTable>);
 
@@ -95,32 +90,67 @@ fn key(value: usize) -> PyResult<usize> {
     }
 }
 
-fn document(sentences: Vec<(i64, Vec<PyWord>)>, entries: Vec<PyEntry>, unknown: usize) -> PyResult<Document> {
-    let checked = |value: i64| -> PyResult<Token> {
-        let found = token(value)?;
-        match found {
-            Token::Unknown(k) if k as usize >= unknown => {
-                Err(PyValueError::new_err(format!("unknown word {k} has no score")))
-            }
-            _ => Ok(found),
+/// Strings as small numbers (a word's lower-case form, an original, a spun form share one id
+/// space) and words as the model's tokens; unknown words collected for their unigram scores.
+struct Strings<'m> {
+    model: &'m trigram::TrigramModel,
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+    unknown: HashMap<String, u32>,
+    unknown_words: Vec<String>,
+}
+
+impl<'m> Strings<'m> {
+    fn new(model: &'m trigram::TrigramModel) -> Self {
+        Strings {
+            model,
+            ids: HashMap::default(),
+            names: Vec::new(),
+            unknown: HashMap::default(),
+            unknown_words: Vec::new(),
         }
-    };
+    }
+
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(text.to_owned(), id);
+        self.names.push(text.to_owned());
+        id
+    }
+
+    fn token(&mut self, word: &str) -> Token {
+        if let Some(id) = self.model.id(word) {
+            return Token::Known(id);
+        }
+        if let Some(&k) = self.unknown.get(word) {
+            return Token::Unknown(k);
+        }
+        let k = self.unknown_words.len() as u32;
+        self.unknown.insert(word.to_owned(), k);
+        self.unknown_words.push(word.to_owned());
+        Token::Unknown(k)
+    }
+}
+
+fn document(sentences: Vec<(i64, Vec<PyWord>)>, entries: Vec<PyEntry>, strings: &mut Strings) -> PyResult<Document> {
     let entries = entries
         .into_iter()
-        .map(|(original, spun, words, prior, picks, original_zipf)| {
-            let words = words.into_iter().map(checked).collect::<PyResult<Vec<_>>>()?;
-            if words.is_empty() || prior <= 0.0 {
-                return Err(PyValueError::new_err(
-                    "an entry needs original words and a positive prior",
-                ));
+        .map(|(original, spun, prior, picks, original_zipf, headword)| {
+            if original.is_empty() || prior.is_nan() || prior <= 0.0 {
+                return Err(PyValueError::new_err("an entry needs an original and a positive prior"));
             }
+            let words = original.split(' ').map(|word| strings.token(word)).collect();
             Ok(Entry {
-                original,
-                spun,
+                original: strings.id(&original),
+                spun: strings.id(&spun),
                 words,
                 prior,
                 picks,
                 original_zipf,
+                headword,
             })
         })
         .collect::<PyResult<Vec<_>>>()?;
@@ -131,20 +161,18 @@ fn document(sentences: Vec<(i64, Vec<PyWord>)>, entries: Vec<PyEntry>, unknown: 
             paragraph,
             words: Vec::with_capacity(count),
         };
-        for (position, (token, lower, class, written_key, unknown_key, candidates)) in words.into_iter().enumerate() {
+        for (position, (lower, class, written_key, unknown_key, candidates)) in words.into_iter().enumerate() {
             let candidates = candidates
                 .into_iter()
-                .map(|(length, entry, level)| {
+                .map(|(length, entry)| {
                     if entry >= entries.len() || length == 0 || position + length > count {
                         return Err(PyValueError::new_err(format!(
                             "candidate at {position}: entry {entry}, length {length}"
                         )));
                     }
-                    Ok(Candidate {
-                        length,
-                        entry,
-                        key: key(level)?,
-                    })
+                    let original = &entries[entry];
+                    let key = level_key(class, original.original_zipf, original.headword);
+                    Ok(Candidate { length, entry, key })
                 })
                 .collect::<PyResult<Vec<_>>>()?;
             let written_key = if written_key < 0 {
@@ -153,8 +181,8 @@ fn document(sentences: Vec<(i64, Vec<PyWord>)>, entries: Vec<PyEntry>, unknown: 
                 Some(key(written_key as usize)?)
             };
             sentence.words.push(Word {
-                token: checked(token)?,
-                lower,
+                token: strings.token(&lower),
+                lower: strings.id(&lower),
                 class,
                 written_key,
                 unknown_key: key(unknown_key)?,
@@ -172,18 +200,12 @@ fn document(sentences: Vec<(i64, Vec<PyWord>)>, entries: Vec<PyEntry>, unknown: 
     })
 }
 
-fn exported(found: fit::Fit, with_table: bool) -> PyFit {
+fn exported(found: fit::Fit, with_table: bool, names: &[String]) -> PyFit {
     let sentences = found
         .sentences
         .into_iter()
         .map(|state| {
-            let choices = state.choices.map(|choices| {
-                choices
-                    .into_iter()
-                    .map(|here| here.into_iter().map(|c| (c.gain, c.length, c.entry, c.key)).collect())
-                    .collect()
-            });
-            let arcs = state
+            state
                 .posteriors
                 .into_iter()
                 .map(|(arc, p)| {
@@ -194,23 +216,31 @@ fn exported(found: fit::Fit, with_table: bool) -> PyFit {
                     };
                     (arc.start, arc.end, reading, entry, arc.emission, p)
                 })
-                .collect();
-            (choices, arcs, state.evidence, state.spun_share, state.weight)
+                .collect()
         })
         .collect();
     let table = found.table;
+    let name = |id: u32| names[id as usize].clone();
     let exported_table = with_table.then(|| {
         (
             table.rules.to_vec(),
-            table.pair_counts.iter().map(|(&(o, s), &v)| (o, s, v)).collect(),
-            table.original_counts.iter().map(|(&o, &v)| (o, v)).collect(),
-            table.kept_as_written.iter().map(|(&w, &v)| (w, v)).collect(),
+            table
+                .pair_counts
+                .iter()
+                .map(|(&(o, s), &v)| (name(o), name(s), v))
+                .collect(),
+            table.original_counts.iter().map(|(&o, &v)| (name(o), v)).collect(),
+            table.kept_as_written.iter().map(|(&w, &v)| (name(w), v)).collect(),
             table.spun_words,
-            table.support.iter().map(|(&o, forms)| (o, forms.clone())).collect(),
+            table
+                .support
+                .iter()
+                .map(|(&o, forms)| (name(o), forms.iter().map(|&(s, v)| (name(s), v)).collect()))
+                .collect(),
             table
                 .written_spun
                 .iter()
-                .map(|(&(w, c), &(s, n))| (w, c, s, n))
+                .map(|(&(w, c), &(s, n))| (name(w), c, s, n))
                 .collect(),
         )
     });
@@ -330,18 +360,29 @@ impl TrigramModel {
 
     /// Fit a document and decode every sentence (untangle's per-document EM); see
     /// untangle.compiled for the layout of the arguments and the result (the fitted
-    /// substitution table only `with_table`). The interpreter is released while it runs.
+    /// substitution table only `with_table`). `unknown_scores` is called once with the words
+    /// the model does not know and returns their weighted unigram scores. The interpreter is
+    /// released while the fit runs.
     fn fit_document(
         &self,
         py: Python<'_>,
         sentences: Vec<(i64, Vec<PyWord>)>,
         entries: Vec<PyEntry>,
-        unknown: Vec<f64>,
+        unknown_scores: &Bound<'_, PyAny>,
         with_table: bool,
         params: &Bound<'_, PyDict>,
     ) -> PyResult<PyFit> {
         let params = parameters(params)?;
-        let document = document(sentences, entries, unknown.len())?;
+        let mut strings = Strings::new(&self.inner);
+        let document = document(sentences, entries, &mut strings)?;
+        let unknown: Vec<f64> = if strings.unknown_words.is_empty() {
+            Vec::new()
+        } else {
+            unknown_scores.call1((strings.unknown_words.clone(),))?.extract()?
+        };
+        if unknown.len() != strings.unknown_words.len() {
+            return Err(PyValueError::new_err("unknown_scores must give one score per word"));
+        }
         let start = self
             .inner
             .id("<s>")
@@ -355,7 +396,7 @@ impl TrigramModel {
             let scoring = Scoring::new(model, params.context_weight, &unknown, start, end);
             fit::fit(&document, &scoring, &params)
         });
-        Ok(exported(found, with_table))
+        Ok(exported(found, with_table, &strings.names))
     }
 }
 

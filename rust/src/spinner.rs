@@ -246,6 +246,7 @@ mod tests {
             prior,
             picks,
             original_zipf: 6.0,
+            headword: true,
         }
     }
 
@@ -283,7 +284,10 @@ mod tests {
         let mut table = Table::new(Params::default());
         assert!((table.stays(5, 0.3) - 0.7).abs() < 1e-12);
         table.original_counts.insert(5, 2.0);
-        assert!(table.stays(5, 0.3) < 0.15, "capped at MAX_WORD_EVIDENCE nats: 0.7 -> about 0.1");
+        assert!(
+            table.stays(5, 0.3) < 0.15,
+            "capped at MAX_WORD_EVIDENCE nats: 0.7 -> about 0.1"
+        );
     }
 
     #[test]

@@ -34,95 +34,57 @@ def key_of(index: int) -> tuple[str, int]:
     return (KEY_CLASSES[index // BANDS], index % BANDS)
 
 
-class _Interned:
-    """Strings as small numbers, and words as the language model's tokens (an unknown word is
-    -1 - k, its weighted unigram score the k-th of `unknown`)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.model = engine.model
-        self.ids: dict[str, int] = {}
-        self.strings: list[str] = []
-        self.unknown: dict[str, int] = {}
-        self.unknown_scores: list[float] = []
-
-    def id(self, text: str) -> int:
-        found = self.ids.get(text)
-        if found is None:
-            found = self.ids[text] = len(self.strings)
-            self.strings.append(text)
-        return found
-
-    def token(self, word: str) -> int:
-        found = self.model.word_id(word)
-        if found is not None:
-            return found
-        index = self.unknown.get(word)
-        if index is None:
-            index = self.unknown[word] = len(self.unknown_scores)
-            self.unknown_scores.append(self.model.logprob(word, ()))
-        return -1 - index
-
-
 def fit_compiled(
     engine: Engine, work: list[_Sentence], reverse_preselect: int, with_table: bool = True
 ) -> tuple[dict[int, float], float, tuple[_SpinLevels, _SubstitutionTable | None]]:
-    """Fit and decode `work` in the core; fills each sentence's options, keys, posteriors,
-    evidence and shares, and returns P(paragraph spun), P(document spun) and the fitted model
-    (the substitution table only `with_table`: only a context scorer's pool reads it)."""
+    """Fit and decode `work` in the core; sets each sentence's level keys and posteriors, and
+    returns P(paragraph spun), P(document spun) and the fitted model (the substitution table
+    only `with_table`: only a context scorer's pool reads it). What the Python fit also leaves
+    on a sentence for its own EM (options, evidence, shares) stays in the core.
+
+    The core takes each sentence as (paragraph, words), a word as (lower-case form, segmenter
+    class, written level key or -1, unlisted-original level key, candidates as (length, entry
+    index)), and the entries as (original, spun form, prior, pick rules, original's Zipf,
+    headword); it interns the strings and looks the words up in its model itself."""
     from untangle.engine import UNKNOWN, level_key
 
-    interned = _Interned(engine)
     entries: list[Entry] = []
     entry_index: dict[int, int] = {}
     dictionary = engine.dictionary
+    written_key = engine._written_key  # noqa: SLF001 - the engine's own helper, shared by both fits
     sentences = []
     for sentence in work:
         words = []
         keys = []
-        for position, word in enumerate(sentence.words):
-            key = None if position in sentence.settled else engine._written_key(word)  # noqa: SLF001
+        settled = sentence.settled
+        for position, (word, found) in enumerate(zip(sentence.words, sentence.candidates, strict=True)):
+            key = None if position in settled else written_key(word)
             keys.append(key)
             candidates = []
-            for length, entry in sentence.candidates[position][:reverse_preselect]:
+            for length, entry in found[:reverse_preselect]:
                 index = entry_index.get(id(entry))
                 if index is None:
                     index = entry_index[id(entry)] = len(entries)
                     entries.append(entry)
-                candidates.append((length, index, key_index(engine._entry_key(word, entry))))  # noqa: SLF001
-            unknown_key = key_index(level_key(word.word_class, dictionary.zipf(word.lower))) if candidates else 0
-            words.append(
-                (
-                    interned.token(word.lower),
-                    interned.id(word.lower),
-                    WORD_CLASSES.index(word.word_class),
-                    -1 if key is None else key_index(key),
-                    unknown_key,
-                    candidates,
-                )
-            )
+                candidates.append((length, index))
+            lower = word.lower
+            unknown_key = key_index(level_key(word.word_class, dictionary.zipf(lower))) if candidates else 0
+            written = -1 if key is None else key_index(key)
+            words.append((lower, WORD_CLASSES.index(word.word_class), written, unknown_key, candidates))
         sentence.keys = keys
         sentences.append((sentence.paragraph, words))
-    packed_entries = [
-        (
-            interned.id(entry.original),
-            interned.id(entry.spun),
-            [interned.token(word) for word in entry.original_words],
-            entry.prior,
-            entry.picks,
-            entry.original_zipf,
-        )
-        for entry in entries
-    ]
-    decoded, paragraphs, document_spun, levels, table = engine.model.core.fit_document(
-        sentences, packed_entries, interned.unknown_scores, with_table, model_settings()
+    is_headword = dictionary.is_headword
+    packed = [(e.original, e.spun, e.prior, e.picks, e.original_zipf, is_headword(e.original)) for e in entries]
+    model = engine.model
+
+    def unknown_scores(words: list[str]) -> list[float]:
+        return [model.logprob(word, ()) for word in words]
+
+    decoded, paragraphs, document_spun, levels, table = model.core.fit_document(
+        sentences, packed, unknown_scores, with_table, model_settings()
     )
-    for sentence, (choices, arcs, evidence, spun_share, weight) in zip(work, decoded, strict=True):
+    for sentence, arcs in zip(work, decoded, strict=True):
         words = sentence.words
-        if choices is not None:
-            sentence.options = [
-                [(gain, length, entries[e], entries[e].original_words, key_of(key)) for gain, length, e, key in here]
-                for here in choices
-            ]
         posteriors = {}
         for start, end, reading, e, emission, probability in arcs:
             if reading == WRITTEN:
@@ -132,11 +94,7 @@ def fit_compiled(
                 arc = Arc(start, end, entry.original_words, emission, entry if reading == SWAP else UNKNOWN)
             posteriors[arc] = probability
         sentence.posteriors = posteriors
-        sentence.evidence = [(word.lower, value) for word, value in zip(words, evidence, strict=True)]
-        sentence.spun_share = spun_share
-        sentence.weight = weight
-    fitted_table = _table(table, interned.strings) if table is not None else None
-    return dict(paragraphs), document_spun, (_levels(levels), fitted_table)
+    return dict(paragraphs), document_spun, (_levels(levels), _table(table) if table is not None else None)
 
 
 # The constants of untangle.engine the compiled fit reads, by name: the Python module stays their
@@ -168,16 +126,16 @@ def _levels(levels: tuple[list[float], float]) -> _SpinLevels:
     return _SpinLevels({key_of(index): value for index, value in enumerate(values)}, scale)
 
 
-def _table(table: tuple, strings: list[str]) -> _SubstitutionTable:
+def _table(table: tuple) -> _SubstitutionTable:
     from untangle.engine import _SubstitutionTable
 
     rules, pairs, originals, kept, spun_words, support, written_spun = table
     return _SubstitutionTable(
-        {(strings[o], strings[s]): v for o, s, v in pairs},
-        {strings[o]: v for o, v in originals},
-        {strings[w]: v for w, v in kept},
+        {(original, spun): value for original, spun, value in pairs},
+        dict(originals),
+        dict(kept),
         spun_words,
-        {strings[o]: {strings[s]: v for s, v in forms} for o, forms in support},
-        {(strings[w], WORD_CLASSES[c]): [spun, seen] for w, c, spun, seen in written_spun},
+        {original: dict(forms) for original, forms in support},
+        {(word, WORD_CLASSES[c]): [spun, seen] for word, c, spun, seen in written_spun},
         tuple(rules),
     )
