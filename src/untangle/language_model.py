@@ -30,6 +30,22 @@ CONTEXT_WEIGHT = 0.6
 History = tuple[str, ...]  # most recent word first, at most two
 
 
+def model_file() -> str:
+    """The path of pocketsphinx's en-us.lm.bin, found without importing pocketsphinx (its C
+    library takes longer to load than the compiled core takes to map the model)."""
+    import importlib.util
+
+    override = os.environ.get("POCKETSPHINX_PATH")  # pocketsphinx's own setting for its models
+    spec = importlib.util.find_spec("pocketsphinx")
+    if not override and spec is not None and spec.submodule_search_locations:
+        candidate = os.path.join(spec.submodule_search_locations[0], "model", "en-us", "en-us.lm.bin")
+        if os.path.isfile(candidate):
+            return candidate
+    import pocketsphinx
+
+    return pocketsphinx.get_model_path("en-us/en-us.lm.bin")
+
+
 def compiled_core():  # noqa: ANN201 - the extension module, or None
     """untangle._core if it was built (UNTANGLE_PURE_PYTHON=1 asks for the Python path)."""
     if os.environ.get("UNTANGLE_PURE_PYTHON"):
@@ -45,13 +61,16 @@ class LanguageModel:
     """Weighted natural-log probabilities of a word after a history of up to two words."""
 
     def __init__(self, zipf: Callable[[str], float] | None = None, compiled: bool = True) -> None:
-        import pocketsphinx  # the model file ships in pocketsphinx's package
-
-        path = pocketsphinx.get_model_path("en-us/en-us.lm.bin")
+        path = model_file()  # the model file ships in pocketsphinx's package
         core = compiled_core() if compiled else None
-        # `core` is the compiled model (None on the Python path): the lattice decoder runs in it.
+        # `core` is the compiled model (None on the Python path): the fit and decoder run in it.
         self.core = core.TrigramModel(path) if core else None
-        self._model = self.core or pocketsphinx.NGramModel.readfile(path)
+        if self.core is None:
+            import pocketsphinx
+
+            self._model = pocketsphinx.NGramModel.readfile(path)
+        else:
+            self._model = self.core
         self._zipf = zipf or (lambda word: 0.0)
         self._cache: dict[tuple[str, History], float] = {}
         self._ids: dict[str, int | None] = {}
