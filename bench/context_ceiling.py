@@ -39,7 +39,8 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "src"))
 
 from untangle.dictionary import builtin  # noqa: E402
-from untangle.engine import DEFAULT_THRESHOLD, PRIOR_SPIN, REVERSE_PRESELECT, default_engine  # noqa: E402
+from untangle.engine import DEFAULT_THRESHOLD, PRIOR_SPIN, REVERSE_PRESELECT  # noqa: E402
+from untangle.pipeline import default_engine  # noqa: E402
 
 SHARED_DEV = ROOT.parent / "shared" / "dev"
 GOLD_TOKEN = re.compile(r"\{[^}]*\}|\w+(?:['\u2019\-]\w+)*|[^\w\s]")

@@ -27,7 +27,7 @@ sys.path.insert(0, os.environ.get("UNTANGLE_SOURCE", str(BENCH.parent / "src")))
 
 from scoring import score  # noqa: E402
 
-from untangle import engine  # noqa: E402
+from untangle import engine, pipeline  # noqa: E402
 from untangle.result import GUESS, apply_changes  # noqa: E402
 
 CORPUS = BENCH / "corpus"
@@ -67,7 +67,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=engine.DEFAULT_THRESHOLD)
     arguments = parser.parse_args()
-    restorer = engine.default_engine()
+    restorer = pipeline.default_engine()
     totals: dict[tuple[float, float] | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])
     bands: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # right, wrong on a spun word, harmful
     words = 0

@@ -104,7 +104,7 @@ def codespell() -> list[str] | None:
 def _cleared(folder: Path) -> str:
     """The share of the folder's bytes that the screen would return unchanged without a fit."""
     sys.path.insert(0, str(ROOT / "src"))
-    from untangle.engine import engine_for
+    from untangle.pipeline import engine_for
 
     screen = engine_for().screen
     total = cleared = 0

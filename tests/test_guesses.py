@@ -110,8 +110,9 @@ def _decided(keeps: list[float]) -> list:
     each time with P(as written | spun) of "territory" as given and the rest of the mass on
     "jurisdiction" (0.6 of it) and "district"."""
     from untangle.dictionary import Entry
-    from untangle.engine import Engine, _Sentence, segmented
+    from untangle.engine import Engine, _Sentence
     from untangle.lattice import Arc
+    from untangle.segment import segmented
 
     text = "".join("They took the territory back.\n" for _ in keeps)
     tokens, split = segmented(text)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import untangle.screen
 from untangle import Restorer
-from untangle.engine import engine_for
+from untangle.pipeline import engine_for
 from untangle.screen import THRESHOLD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -196,7 +196,7 @@ def _write_failure(name: str, error: OSError) -> str:
 
 def _warm() -> None:
     """Worker start-up: load the dictionary and language model once per process."""
-    from untangle.engine import default_engine
+    from untangle.pipeline import default_engine
 
     default_engine().model  # noqa: B018 - loading is the point
 

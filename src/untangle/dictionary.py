@@ -388,6 +388,7 @@ class OriginalsFile:
         return DictionaryError(f"{self._lines.source}:{self._lines.line_number(offset)}: {problem}")
 
 
+BUILTIN = "builtin"  # the family name of the built-in table's changes
 PHRASES = "phrases"  # the family name of the built-in phrase-rewriter table
 
 

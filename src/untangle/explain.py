@@ -107,7 +107,7 @@ def explain(text: str, restorer: Restorer | None = None, words: frozenset[str] =
 
 def _explained(text: str, restorer: Restorer, words: frozenset[str]) -> list[Suspect]:
     """The suspects of one window, with offsets into it (line and column left to the caller)."""
-    from untangle.engine import engine_for
+    from untangle.pipeline import engine_for
     from untangle.policy import normalise_allowed, veto
 
     options = restorer.options()

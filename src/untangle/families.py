@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from untangle.dictionary import BUILTIN
 from untangle.result import GUESS, Change, Paragraph, Result, apply_changes
 
 if TYPE_CHECKING:
     from untangle.engine import Engine, Options, _Sentence
     from untangle.screen import Screen
 
-BUILTIN = "builtin"  # the family name of the built-in table's changes
+__all__ = ["BUILTIN", "Cascade", "Pass", "compose"]
 
 
 @dataclass(frozen=True)

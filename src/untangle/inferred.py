@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 
 def propose(text: str, known: Dictionary) -> list[Entry]:
     """Inferred (spun, original) rows for `text`; `known` gives the stand-ins' Zipf frequencies."""
-    from untangle.engine import segmented  # the cascade's families share one tokenization
+    from untangle.segment import segmented  # the cascade's families share one tokenization
 
     counts = Counter(word.lower for sentence in segmented(text)[1] for word in sentence if word.lower.isalpha())
     rows = []

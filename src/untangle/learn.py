@@ -315,8 +315,8 @@ def propose_from_corpus(texts: Iterable[str], minimum_count: int = 3, limit: int
     """
     from wordfreq import word_frequency
 
-    from untangle.engine import default_engine
     from untangle.inferred import propose
+    from untangle.pipeline import default_engine
 
     engine = default_engine()
     texts = list(texts)

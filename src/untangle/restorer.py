@@ -75,7 +75,7 @@ class Restorer:
 
     def restore(self, text: str) -> Result:
         """Repair one text; the full result with every change."""
-        from untangle.engine import engine_for
+        from untangle.pipeline import engine_for
         from untangle.policy import normalise_allowed, veto
         from untangle.windows import restore_in_windows
 

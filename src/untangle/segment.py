@@ -7,9 +7,10 @@ class ("bare", "capitalised", "attached") and its paragraph.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
-from untangle.tokenizer import Case, Kind, Token
+from untangle.tokenizer import Case, Kind, Token, tokenize
 
 SENTENCE_END_MARKS = frozenset(".!?…")
 ABBREVIATION_MAX_LEN = 3  # "Mr.", "Gen.", "U.S." do not end a sentence
@@ -79,3 +80,18 @@ def sentences(tokens: list[Token]) -> list[list[Word]]:
         current.append(Word(index, token, lower, word_class, paragraph, joined))
     close()
     return result
+
+
+_LAST_SEGMENTED = threading.local()  # per thread: a Dask "threads" scheduler runs several at once
+
+
+def segmented(text: str) -> tuple[list[Token], list[list[Word]]]:
+    """Tokens and sentences of `text`; the last text's are reused (each family of a cascade reads
+    the same text again when the families before it changed nothing). Tokens and words are frozen."""
+    last = getattr(_LAST_SEGMENTED, "value", None)
+    if last is not None and last[0] == text:
+        return last[1], last[2]
+    tokens = tokenize(text)
+    segmented = sentences(tokens)
+    _LAST_SEGMENTED.value = (text, tokens, segmented)
+    return tokens, segmented
