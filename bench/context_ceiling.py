@@ -38,9 +38,11 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "src"))
 
+from untangle.candidates import REVERSE_PRESELECT  # noqa: E402
+from untangle.decision import DEFAULT_THRESHOLD  # noqa: E402
 from untangle.dictionary import builtin  # noqa: E402
-from untangle.engine import DEFAULT_THRESHOLD, PRIOR_SPIN, REVERSE_PRESELECT  # noqa: E402
 from untangle.pipeline import default_engine  # noqa: E402
+from untangle.spinner_model import PRIOR_SPIN  # noqa: E402
 
 SHARED_DEV = ROOT.parent / "shared" / "dev"
 GOLD_TOKEN = re.compile(r"\{[^}]*\}|\w+(?:['\u2019\-]\w+)*|[^\w\s]")
@@ -122,7 +124,7 @@ def ceiling(spun_text: str, original_text: str) -> tuple[int, int, int, int, int
         for reading, emission in readings.items():
             words[index] = reading
             # A whole sentence scored by the trigram model, as the engine scores a window.
-            scores[reading] = engine._best_window((), words, [["</s>"]]) + emission
+            scores[reading] = engine.candidates.best_window((), words, [["</s>"]]) + emission
         top, sure, wrong = (a + b for a, b in zip((top, sure, wrong), _judge(scores, written, accepted), strict=True))
     return swaps, listed, top, sure, wrong
 

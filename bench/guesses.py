@@ -27,8 +27,8 @@ sys.path.insert(0, os.environ.get("UNTANGLE_SOURCE", str(BENCH.parent / "src")))
 
 from scoring import score  # noqa: E402
 
-from untangle import engine, pipeline  # noqa: E402
-from untangle.result import GUESS, apply_changes  # noqa: E402
+from untangle import decision, pipeline  # noqa: E402
+from untangle.result import GUESS, Change, apply_changes  # noqa: E402
 
 CORPUS = BENCH / "corpus"
 HELD_OUT = {"farm-drought.txt", "football-final.txt", "museum-theft.txt"}  # as bench/quality.py
@@ -52,7 +52,7 @@ def texts() -> list[tuple[str, str]]:
     return pairs
 
 
-def as_written_at(work: list, spun_paragraph: dict[int, float], change: engine.Change) -> float:
+def as_written_at(work: list, spun_paragraph: dict[int, float], change: Change) -> float:
     """P(the word where `change` starts is as written), as the decision saw it."""
     for sentence in work:
         if sentence.words[0].token.start <= change.start <= sentence.words[-1].token.end:
@@ -65,7 +65,7 @@ def as_written_at(work: list, spun_paragraph: dict[int, float], change: engine.C
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threshold", type=float, default=engine.DEFAULT_THRESHOLD)
+    parser.add_argument("--threshold", type=float, default=decision.DEFAULT_THRESHOLD)
     arguments = parser.parse_args()
     restorer = pipeline.default_engine()
     totals: dict[tuple[float, float] | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])
@@ -78,8 +78,8 @@ def main() -> int:
         settings: list[tuple[float, float] | None] = [None] + [(a, m) for a in AS_WRITTEN for m in SHARES]
         for setting in settings:
             if setting is not None:
-                engine.GUESS_MAX_AS_WRITTEN, engine.GUESS_SHARE = setting
-            changes, _ = restorer._decide(tokens, work, spun_paragraph, arguments.threshold, setting is not None)
+                decision.GUESS_MAX_AS_WRITTEN, decision.GUESS_SHARE = setting
+            changes, _ = decision.decide(tokens, work, spun_paragraph, arguments.threshold, setting is not None)
             figures = score(spun, clean, apply_changes(spun, changes))
             tally = totals[setting]
             for index, value in enumerate(

@@ -83,9 +83,7 @@ def timed(
     """Wall seconds, peak RSS and PSS of the process tree in MB, and the exit code."""
     started = time.perf_counter()
     environment = {**os.environ, **env} if env else None
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment
-    )
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     memory = PeakMemory(process.pid)
     memory.start()
     _, stderr = process.communicate()

@@ -173,32 +173,32 @@ def test_a_word_restored_elsewhere_is_less_likely_kept_as_written() -> None:
     # A spinner rewrites a type the same way throughout a text: once "past" is read as the
     # original of a swap, a bare "past" is more likely a spun form ("last" -> "past") than the
     # author's own word. A word never restored keeps the class level.
-    from untangle.engine import _SubstitutionTable
+    from untangle.spinner_model import SubstitutionTable
 
-    table = _SubstitutionTable(original_counts={"past": 1.0})
+    table = SubstitutionTable(original_counts={"past": 1.0})
     assert table.stays("week", 0.3) == pytest.approx(0.7)
     assert table.stays("past", 0.3) < 0.15
-    assert _SubstitutionTable(original_counts={"past": 0.1}).stays("past", 0.3) > table.stays("past", 0.3)
+    assert SubstitutionTable(original_counts={"past": 0.1}).stays("past", 0.3) > table.stays("past", 0.3)
 
 
 def test_a_written_type_read_as_spun_elsewhere_is_less_likely_the_authors_here() -> None:
     # A spinner emits a written type everywhere or nowhere it could, whatever its originals
     # ("person" for "have" and for "leader"): the type's other occurrences move this one's
     # chance of being as written, and its own share from the last fit is left out.
-    from untangle.engine import WRITTEN_PSEUDO_COUNT, _SubstitutionTable
     from untangle.segment import BARE, sentences
+    from untangle.spinner_model import WRITTEN_PSEUDO_COUNT, SubstitutionTable
     from untangle.tokenizer import tokenize
 
     word = sentences(tokenize("past"))[0][0]
     assert word.word_class == BARE
-    spun_twice = _SubstitutionTable(written_spun={("past", BARE): (2.0, 2.0)})
-    kept_twice = _SubstitutionTable(written_spun={("past", BARE): (0.0, 2.0)})
+    spun_twice = SubstitutionTable(written_spun={("past", BARE): (2.0, 2.0)})
+    kept_twice = SubstitutionTable(written_spun={("past", BARE): (0.0, 2.0)})
     assert spun_twice.written_stays(word, 0.7, 0.0, 0.0) < 0.3
     assert kept_twice.written_stays(word, 0.7, 0.0, 0.0) > 0.85
     # Only this occurrence was seen: its own share cannot vouch for itself, the level decides.
-    alone = _SubstitutionTable(written_spun={("past", BARE): (1.0, 1.0)})
+    alone = SubstitutionTable(written_spun={("past", BARE): (1.0, 1.0)})
     assert alone.written_stays(word, 0.7, 1.0, 1.0) == pytest.approx(0.7)
-    assert _SubstitutionTable().written_stays(word, 0.7, 0.0, 0.0) == 0.7
+    assert SubstitutionTable().written_stays(word, 0.7, 0.0, 0.0) == 0.7
     # The level weighs as WRITTEN_PSEUDO_COUNT occurrences against the others.
     expected = 1.0 - (2.0 + WRITTEN_PSEUDO_COUNT * 0.3) / (2.0 + WRITTEN_PSEUDO_COUNT)
     assert spun_twice.written_stays(word, 0.7, 0.0, 0.0) == pytest.approx(expected)

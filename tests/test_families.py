@@ -180,7 +180,7 @@ def test_a_spinner_that_rewrites_a_few_words_in_a_hundred_is_followed() -> None:
 
 
 def test_a_spinner_that_picks_nouns_first_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:
-    import untangle.engine as engine
+    import untangle.spinner_model as spinner_model
 
     text = CLEAN + "\n" + MORE + "\n" + LONGER
     spun, swaps = _nouns_first_spin(text)
@@ -191,15 +191,15 @@ def test_a_spinner_that_picks_nouns_first_is_recognised(monkeypatch: pytest.Monk
         return sum(1 for c in result.changes if f" {c.new} " in text)
 
     learning = restored()
-    monkeypatch.setattr(engine, "PICK_START", 0.0)  # no share for other rules: the prior alone
+    monkeypatch.setattr(spinner_model, "PICK_START", 0.0)  # no share for other rules: the prior alone
     assert learning > restored()
 
 
 def test_a_form_the_tables_own_rule_picks_says_nothing_about_other_rules() -> None:
     from untangle.dictionary import Entry
-    from untangle.engine import _SubstitutionTable
+    from untangle.spinner_model import SubstitutionTable
 
-    table = _SubstitutionTable(rules=(0.1, 0.05, 0.02))
+    table = SubstitutionTable(rules=(0.1, 0.05, 0.02))
     nouns_only = Entry("inch", "in", "synonym", 0.1, picks=0b0010)
     shared = Entry("astatine", "at", "synonym", 0.6, picks=0b1111)
     assert table.prior(nouns_only) == pytest.approx(0.2)

@@ -109,8 +109,9 @@ def _decided(keeps: list[float]) -> list:
     """The engine's decision for "They took the territory back." read once per `keeps` entry,
     each time with P(as written | spun) of "territory" as given and the rest of the mass on
     "jurisdiction" (0.6 of it) and "district"."""
+    from untangle.decision import decide
+    from untangle.decoding import Sentence
     from untangle.dictionary import Entry
-    from untangle.engine import Engine, _Sentence
     from untangle.lattice import Arc
     from untangle.segment import segmented
 
@@ -118,7 +119,7 @@ def _decided(keeps: list[float]) -> list:
     tokens, split = segmented(text)
     work, spun = [], {}
     for words, keep in zip(split, keeps, strict=True):
-        sentence = _Sentence(words, [[] for _ in words])
+        sentence = Sentence(words, [[] for _ in words])
         position = next(i for i, w in enumerate(words) if w.lower == "territory")
         sentence.posteriors[Arc(position, position + 1, ("territory",), 0.0)] = keep
         for original, share in (("jurisdiction", 0.6), ("district", 0.4)):
@@ -126,7 +127,7 @@ def _decided(keeps: list[float]) -> list:
             sentence.posteriors[Arc(position, position + 1, (original,), 0.0, entry)] = (1 - keep) * share
         work.append(sentence)
         spun[sentence.paragraph] = 1.0
-    return Engine.__new__(Engine)._decide(tokens, work, spun, 0.7)[0]
+    return decide(tokens, work, spun, 0.7)[0]
 
 
 def test_a_type_read_as_written_elsewhere_is_not_guessed() -> None:

@@ -108,11 +108,11 @@ def test_passages_point_at_the_text_as_read() -> None:
 
 
 def test_an_open_slot_that_fits_far_better_holds_a_listed_original_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    import untangle.engine
+    import untangle.decoding
 
     # Only the lattice's readings are offered: this fake finds every offered word as fitting, and
     # dozens of contenders from the pool would share the mass evenly.
-    monkeypatch.setattr(untangle.engine, "POOL", 0)
+    monkeypatch.setattr(untangle.decoding, "POOL", 0)
 
     # A scorer that says some unlisted word fits every open one-word slot far better than anything
     # offered: those words are held back as "spun from an original no table lists".
@@ -128,14 +128,15 @@ def test_an_open_slot_that_fits_far_better_holds_a_listed_original_back(monkeypa
 
 
 def test_the_scorer_can_choose_an_original_the_lattice_did_not_keep(monkeypatch: pytest.MonkeyPatch) -> None:
-    import untangle.engine
+    import untangle.candidates
+    import untangle.decoding
 
     engine = default_engine()
     entries = engine.dictionary.starting_with("person")
     listed = [e.original for e in entries if e.spun == "person" and " " not in e.original]
     # Past what the lattice ever decodes (REVERSE_PRESELECT by the dictionary's order), within the pool.
-    wanted = listed[untangle.engine.REVERSE_PRESELECT + 2]
-    assert listed.index(wanted) < untangle.engine.POOL
+    wanted = listed[untangle.candidates.REVERSE_PRESELECT + 2]
+    assert listed.index(wanted) < untangle.decoding.POOL
 
     def for_wanted(text: str, variant: Variant) -> float:
         if variant.replacement is None:
@@ -156,7 +157,7 @@ def test_the_scorer_can_choose_an_original_the_lattice_did_not_keep(monkeypatch:
     assert all(v.prior is not None for v in variants if v.replacement and wanted in v.replacement.lower().split())
     assert all(v.prior is None for v in variants if v.replacement is None)
     assert all(v.replacement in SPUN for v in variants if v.prior is None and v.replacement is not None)
-    monkeypatch.setattr(untangle.engine, "POOL", 0)  # the lattice's readings alone never offer it
+    monkeypatch.setattr(untangle.decoding, "POOL", 0)  # the lattice's readings alone never offer it
     assert ("person", wanted) not in suggested(Recording(for_wanted))
 
 

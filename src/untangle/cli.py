@@ -618,7 +618,7 @@ def diff(paths: tuple[str, ...], output_format: str, color: str, no_held_back: b
     settings = files.settings(paths, keep_text=True)
     page = None
     if output_format == "html":
-        from untangle.engine import DEFAULT_THRESHOLD
+        from untangle.decision import DEFAULT_THRESHOLD
         from untangle.html_report import HtmlReport
 
         page = HtmlReport(DEFAULT_THRESHOLD if settings.threshold is None else settings.threshold)

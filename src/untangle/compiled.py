@@ -15,7 +15,9 @@ from untangle.lattice import Arc
 from untangle.segment import ATTACHED, BARE, CAPITALISED
 
 if TYPE_CHECKING:
-    from untangle.engine import Engine, _Sentence, _SpinLevels, _SubstitutionTable
+    from untangle.candidates import Candidates
+    from untangle.decoding import Sentence
+    from untangle.spinner_model import SpinLevels, SubstitutionTable
 
 # Level keys as the core numbers them: class * BANDS + band.
 KEY_CLASSES = (BARE, "inflected", CAPITALISED, ATTACHED)
@@ -35,8 +37,8 @@ def key_of(index: int) -> tuple[str, int]:
 
 
 def fit_compiled(
-    engine: Engine, work: list[_Sentence], reverse_preselect: int, with_table: bool = True
-) -> tuple[dict[int, float], float, tuple[_SpinLevels, _SubstitutionTable | None]]:
+    candidates: Candidates, work: list[Sentence], reverse_preselect: int, with_table: bool = True
+) -> tuple[dict[int, float], float, tuple[SpinLevels, SubstitutionTable | None]]:
     """Fit and decode `work` in the core; sets each sentence's level keys and posteriors, and
     returns P(paragraph spun), P(document spun) and the fitted model (the substitution table
     only `with_table`: only a context scorer's pool reads it). What the Python fit also leaves
@@ -46,12 +48,13 @@ def fit_compiled(
     class, written level key or -1, unlisted-original level key, candidates as (length, entry
     index)), and the entries as (original, spun form, prior, pick rules, original's Zipf,
     headword); it interns the strings and looks the words up in its model itself."""
-    from untangle.engine import UNKNOWN, level_key
+    from untangle.decoding import UNKNOWN
+    from untangle.spinner_model import level_key
 
     entries: list[Entry] = []
     entry_index: dict[int, int] = {}
-    dictionary = engine.dictionary
-    written_key = engine._written_key  # noqa: SLF001 - the engine's own helper, shared by both fits
+    dictionary = candidates.dictionary
+    written_key = candidates.written_key
     sentences = []
     for sentence in work:
         words = []
@@ -60,22 +63,22 @@ def fit_compiled(
         for position, (word, found) in enumerate(zip(sentence.words, sentence.candidates, strict=True)):
             key = None if position in settled else written_key(word)
             keys.append(key)
-            candidates = []
+            offered = []
             for length, entry in found[:reverse_preselect]:
                 index = entry_index.get(id(entry))
                 if index is None:
                     index = entry_index[id(entry)] = len(entries)
                     entries.append(entry)
-                candidates.append((length, index))
+                offered.append((length, index))
             lower = word.lower
-            unknown_key = key_index(level_key(word.word_class, dictionary.zipf(lower))) if candidates else 0
+            unknown_key = key_index(level_key(word.word_class, dictionary.zipf(lower))) if offered else 0
             written = -1 if key is None else key_index(key)
-            words.append((lower, WORD_CLASSES.index(word.word_class), written, unknown_key, candidates))
+            words.append((lower, WORD_CLASSES.index(word.word_class), written, unknown_key, offered))
         sentence.keys = keys
         sentences.append((sentence.paragraph, words))
     is_headword = dictionary.is_headword
     packed = [(e.original, e.spun, e.prior, e.picks, e.original_zipf, is_headword(e.original)) for e in entries]
-    model = engine.model
+    model = candidates.model
 
     def unknown_scores(words: list[str]) -> list[float]:
         return [model.logprob(word, ()) for word in words]
@@ -97,8 +100,8 @@ def fit_compiled(
     return dict(paragraphs), document_spun, (_levels(levels), _table(table) if table is not None else None)
 
 
-# The constants of untangle.engine the compiled fit reads, by name: the Python module stays their
-# one home, read on every fit (a tuning run or a test that changes one changes the core too).
+# The model's constants the compiled fit reads, by name: the Python modules stay their one home,
+# read on every fit (a tuning run or a test that changes one changes the core too).
 SETTINGS = (
     "PRIOR_SPIN_WEIGHT", "MIN_SPUN_LEVEL", "MIN_SPUN_BAND", "MAX_SPIN", "MAX_WORD_EVIDENCE", "LEAK", "BURSTINESS",
     "PI_PSEUDO_COUNT", "WRITTEN_PSEUDO_COUNT", "PICK_START", "PICK_PSEUDO_COUNT", "REVERSE_PRESELECT",
@@ -109,28 +112,30 @@ SETTINGS = (
 
 
 def model_settings() -> dict[str, object]:
-    """The engine's constants as the core's `fit_document` takes them."""
-    import untangle.engine as engine
-    import untangle.language_model as language_model
+    """The model's constants, from the modules that hold them, as `fit_document` takes them."""
+    from untangle import candidates, decoding, kinds, language_model, python_fit, spinner_model
 
-    settings: dict[str, object] = {name: getattr(engine, name) for name in SETTINGS}
-    settings["PRIOR_SPIN_BY_CLASS"] = [engine.PRIOR_SPIN_BY_CLASS[name] for name in KEY_CLASSES]
+    homes = (spinner_model, kinds, candidates, decoding, python_fit)
+    settings: dict[str, object] = {}
+    for name in SETTINGS:
+        settings[name] = getattr(next(home for home in homes if hasattr(home, name)), name)
+    settings["PRIOR_SPIN_BY_CLASS"] = [spinner_model.PRIOR_SPIN_BY_CLASS[name] for name in KEY_CLASSES]
     settings["CONTEXT_WEIGHT"] = language_model.CONTEXT_WEIGHT
     return settings
 
 
-def _levels(levels: tuple[list[float], float]) -> _SpinLevels:
-    from untangle.engine import _SpinLevels
+def _levels(levels: tuple[list[float], float]) -> SpinLevels:
+    from untangle.spinner_model import SpinLevels
 
     values, scale = levels
-    return _SpinLevels({key_of(index): value for index, value in enumerate(values)}, scale)
+    return SpinLevels({key_of(index): value for index, value in enumerate(values)}, scale)
 
 
-def _table(table: tuple) -> _SubstitutionTable:
-    from untangle.engine import _SubstitutionTable
+def _table(table: tuple) -> SubstitutionTable:
+    from untangle.spinner_model import SubstitutionTable
 
     rules, pairs, originals, kept, spun_words, support, written_spun = table
-    return _SubstitutionTable(
+    return SubstitutionTable(
         {(original, spun): value for original, spun, value in pairs},
         dict(originals),
         dict(kept),

@@ -14,7 +14,7 @@ from untangle.restorer import Restorer
 from untangle.result import GUESS
 
 if TYPE_CHECKING:
-    from untangle.engine import _Sentence
+    from untangle.decoding import Sentence
     from untangle.families import Pass
 
 MIN_SHOWN = 0.05  # a word is suspicious when some listed reading has at least this probability
@@ -129,9 +129,9 @@ def _explained(text: str, restorer: Restorer, words: frozenset[str]) -> list[Sus
     return suspects
 
 
-def _sentence_suspects(sentence: _Sentence, one: Pass, words: frozenset[str]) -> list[Suspect]:
+def _sentence_suspects(sentence: Sentence, one: Pass, words: frozenset[str]) -> list[Suspect]:
     """One family's suspects in one sentence, with offsets into the text that family read."""
-    from untangle.engine import UNKNOWN
+    from untangle.decoding import UNKNOWN
 
     spun = one.spun_paragraph.get(sentence.paragraph, 0.0)
     by_start: dict[int, list] = {}

@@ -20,7 +20,8 @@ from untangle.dictionary import BUILTIN
 from untangle.result import GUESS, Change, Paragraph, Result, apply_changes
 
 if TYPE_CHECKING:
-    from untangle.engine import Engine, Options, _Sentence
+    from untangle.decoding import Sentence
+    from untangle.engine import Engine, Options
     from untangle.screen import Screen
 
 __all__ = ["BUILTIN", "Cascade", "Pass", "compose"]
@@ -32,7 +33,7 @@ class Pass:
 
     family: str
     text: str
-    work: list[_Sentence]
+    work: list[Sentence]
     spun_paragraph: dict[int, float]
     to_input: _OffsetMap  # offsets in `text` -> offsets in the input
 

@@ -59,7 +59,8 @@ MIN_PRESENT_OTHERS = 4  # of the other core words (five, or six), how many must 
 PRESENT_SHARE = 0.25
 
 if TYPE_CHECKING:
-    from untangle.engine import Options, _Sentence
+    from untangle.decoding import Sentence
+    from untangle.engine import Options
     from untangle.result import Result
 
 
@@ -120,7 +121,7 @@ class InferredFamily:
     def restore(self, text: str, options: Options) -> Result:
         return self.restore_traced(text, options)[0]
 
-    def restore_traced(self, text: str, options: Options) -> tuple[Result, list[_Sentence], dict[int, float]]:
+    def restore_traced(self, text: str, options: Options) -> tuple[Result, list[Sentence], dict[int, float]]:
         from untangle.engine import Engine
         from untangle.result import Result
 

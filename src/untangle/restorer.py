@@ -63,7 +63,8 @@ class Restorer:
 
     def options(self):  # noqa: ANN201 - engine.Options, imported lazily
         """The engine's options for these settings; loads the neural scorer once per process if asked."""
-        from untangle.engine import DEFAULT_THRESHOLD, Options
+        from untangle.decision import DEFAULT_THRESHOLD
+        from untangle.engine import Options
 
         context = None
         if self.neural:
