@@ -1,0 +1,5 @@
+"""python -m untangle.cli: the same as the `untangle` command."""
+
+from untangle.cli import main
+
+main()
