@@ -15,6 +15,7 @@ and the rest are left as written:
   quote          a clean article quoting one spun sentence
   two-paras.md   two-paras as Markdown (front matter, a heading, an image, blank-line paragraphs)
   two-paras.html two-paras as HTML (<h1>, <p> blocks)
+  two-paras.wrapped two-paras as plain text wrapped at 72 columns, blank lines between paragraphs
 For each set: recall, precision and harmful edits on the page, changed words in its clean
 blocks, recall and precision when the spun blocks are fixed on their own as one document (the
 reference: a spun passage inside a page should be repaired as it would be alone), and on the
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +178,17 @@ def html(name: str, paragraphs: list[str]) -> Page:
     return Page(wrap(page.clean), wrap(page.shown), page.spun, "\n", head)
 
 
+def wrapped(name: str, paragraphs: list[str]) -> Page:
+    """two-paras as a plain-text archive or e-mail has it: wrapped at 72 columns, blank lines
+    between paragraphs (spun before wrapping, as a scraper's copy would be)."""
+    page = two_paras(name, paragraphs)
+
+    def fill(blocks: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(textwrap.fill(block, 72) for block in blocks)
+
+    return Page(fill(page.clean), fill(page.shown), page.spun, "\n\n")
+
+
 LAYOUTS: dict[str, tuple[Callable[[str, list[str]], Page], str]] = {
     "one-para": (one_para, "text"),
     "two-paras": (two_paras, "text"),
@@ -186,6 +199,7 @@ LAYOUTS: dict[str, tuple[Callable[[str, list[str]], Page], str]] = {
     "quote": (quote, "text"),
     "two-paras.md": (markdown, "markdown"),
     "two-paras.html": (html, "html"),
+    "two-paras.wrapped": (wrapped, "text"),
 }
 
 
@@ -219,11 +233,10 @@ def measure(layout: str, restorer_for: Callable[[str], untangle.Restorer]) -> Pa
                 figures.clean_words += len(clean.split())
         alone = spun_part(page, page.shown)  # the spun blocks on their own, as one document
         figures.alone.add(score(alone, spun_part(page, page.clean), restorer.fix(alone + "\n").removesuffix("\n")))
-        whole = Page(page.clean, tuple(spin_together(list(page.clean), SEED)), (True,) * len(page.clean))
+        lines = tuple(block.replace("\n", " ") for block in page.clean)  # a wrapped layout: its article unwrapped
+        whole = Page(lines, tuple(spin_together(list(lines), SEED)), (True,) * len(lines))
         whole_output = whole.blocks_of(restorer.fix(whole.text(whole.shown)))
-        figures.whole.add(
-            score(spun_part(page, whole.shown), spun_part(page, page.clean), spun_part(page, whole_output))
-        )
+        figures.whole.add(score(spun_part(page, whole.shown), spun_part(page, lines), spun_part(page, whole_output)))
     return figures
 
 

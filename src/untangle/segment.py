@@ -15,6 +15,7 @@ from untangle.tokenizer import Case, Kind, Token, tokenize
 SENTENCE_END_MARKS = frozenset(".!?…")
 ABBREVIATION_MAX_LEN = 3  # "Mr.", "Gen.", "U.S." do not end a sentence
 BARE, CAPITALISED, ATTACHED = "bare", "capitalised", "attached"
+WRAPS = frozenset({"\n", "\r\n", "\r", " \n", " \r\n"})  # a line wrapped at the margin, read as one space
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
@@ -34,11 +35,22 @@ def _is_abbreviation(token: Token) -> bool:
     return token.kind is Kind.WORD and token.case is not Case.LOWER and len(token.text) <= ABBREVIATION_MAX_LEN
 
 
+def _line_breaks(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + text.count("\u2029")
+
+
 def sentences(tokens: list[Token]) -> list[list[Word]]:
-    """Group word and number tokens into sentences, in order."""
+    """Group word and number tokens into sentences, in order.
+
+    A line break ends a sentence and a paragraph, except in a text whose paragraphs are
+    separated by blank lines: there a single line break is a wrap inside a paragraph (plain
+    text and Markdown wrapped at 72 or 80 columns), read like a space, so a sentence is not cut
+    at the margin and a paragraph's evidence is pooled over all its lines.
+    """
     result: list[list[Word]] = []
     current: list[Word] = []
     paragraph = 0
+    wrapped = any(token.kind is Kind.SPACE and _line_breaks(token.text) >= 2 for token in tokens)
 
     def close() -> None:
         nonlocal current
@@ -48,7 +60,8 @@ def sentences(tokens: list[Token]) -> list[list[Word]]:
 
     for index, token in enumerate(tokens):
         if token.kind is Kind.SPACE:
-            if "\n" in token.text or "\r" in token.text or "\u2029" in token.text:
+            breaks = _line_breaks(token.text)
+            if breaks and not (wrapped and breaks == 1):
                 close()
                 paragraph += 1
             continue
@@ -72,7 +85,7 @@ def sentences(tokens: list[Token]) -> list[list[Word]]:
         joined = (
             after is not None
             and after.kind is Kind.SPACE
-            and after.text == " "
+            and (after.text == " " or (wrapped and after.text in WRAPS))
             and next_next is not None
             and next_next.kind is Kind.WORD
         )
