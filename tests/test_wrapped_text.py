@@ -7,8 +7,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from untangle import Restorer
-from untangle.segment import sentences
+from untangle.segment import is_wrapped, sentences
 from untangle.tokenizer import tokenize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -22,7 +25,19 @@ def _words(text: str) -> list[list[tuple[str, int]]]:
 def test_a_wrap_neither_ends_the_sentence_nor_the_paragraph() -> None:
     text = "The council said on Monday that the\nbridge would open soon.\n\nA second paragraph\nfollows here.\n"
     found = _words(text)
-    assert [word for word, _ in found[0]] == "the council said on monday that the bridge would open soon".split()
+    assert [word for word, _ in found[0]] == [
+        "the",
+        "council",
+        "said",
+        "on",
+        "monday",
+        "that",
+        "the",
+        "bridge",
+        "would",
+        "open",
+        "soon",
+    ]
     assert {paragraph for _, paragraph in found[0]} == {0}
     assert {paragraph for _, paragraph in found[1]} == {1}
 
@@ -58,3 +73,12 @@ def test_a_phrase_across_a_wrap_is_still_one_phrase() -> None:
     )
     changes = Restorer().restore(text).changes
     assert any(c.new == "because" and "\n" in c.old for c in changes), changes
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\t", "\n", "\r", "\u2029", "."]), max_size=40))
+def test_the_fast_blank_line_check_agrees_with_the_tokens(text: str) -> None:
+    """segmented() decides wrapping by a regular expression over the text; sentences() alone
+    decides it from the tokens: the two must agree, or the engine and explain would differ."""
+    tokens = tokenize(text)
+    assert sentences(tokens, is_wrapped(text)) == sentences(tokens)

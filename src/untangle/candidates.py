@@ -32,6 +32,9 @@ class Candidates:
         self.dictionary = dictionary
         self._model = model
         self._entry_keys: dict[tuple[str, int], tuple[Entry, tuple[str, int]]] = {}  # by word class, id(entry)
+        # A word type's level keys as the compiled fit numbers them, by (lower, class): written
+        # once per type for the life of the process (untangle.compiled).
+        self.word_keys: dict[tuple[str, str], tuple] = {}
 
     @property
     def model(self) -> LanguageModel:

@@ -24,6 +24,7 @@ KEY_CLASSES = (BARE, "inflected", CAPITALISED, ATTACHED)
 BANDS = 5
 WORD_CLASSES = (BARE, CAPITALISED, ATTACHED)  # the segmenter's classes, as 0, 1, 2
 WRITTEN, SWAP, UNLISTED = 0, 1, 2
+WORD_KEYS_LIMIT = 200_000  # word types whose level keys are kept between documents
 
 
 def key_index(key: tuple[str, int]) -> int:
@@ -54,14 +55,25 @@ def fit_compiled(
     entries: list[Entry] = []
     entry_index: dict[int, int] = {}
     dictionary = candidates.dictionary
-    written_key = candidates.written_key
+    known = candidates.word_keys  # (lower, class) -> (written key, its number, unlisted key number, class number)
     sentences = []
     for sentence in work:
         words = []
         keys = []
         settled = sentence.settled
         for position, (word, found) in enumerate(zip(sentence.words, sentence.candidates, strict=True)):
-            key = None if position in settled else written_key(word)
+            lower = word.lower
+            numbers = known.get((lower, word.word_class))
+            if numbers is None:
+                key = candidates.written_key(word)
+                unlisted = key_index(level_key(word.word_class, dictionary.zipf(lower)))
+                numbers = (key, -1 if key is None else key_index(key), unlisted, WORD_CLASSES.index(word.word_class))
+                if len(known) >= WORD_KEYS_LIMIT:
+                    known.clear()  # a long stream's vocabulary keeps growing: memory stays flat
+                known[(lower, word.word_class)] = numbers
+            key, written, unlisted, word_class = numbers
+            if position in settled:
+                key, written = None, -1
             keys.append(key)
             offered = []
             for length, entry in found[:reverse_preselect]:
@@ -70,10 +82,7 @@ def fit_compiled(
                     index = entry_index[id(entry)] = len(entries)
                     entries.append(entry)
                 offered.append((length, index))
-            lower = word.lower
-            unknown_key = key_index(level_key(word.word_class, dictionary.zipf(lower))) if offered else 0
-            written = -1 if key is None else key_index(key)
-            words.append((lower, WORD_CLASSES.index(word.word_class), written, unknown_key, offered))
+            words.append((lower, word_class, written, unlisted if offered else 0, offered))
         sentence.keys = keys
         sentences.append((sentence.paragraph, words))
     is_headword = dictionary.is_headword

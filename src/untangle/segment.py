@@ -7,6 +7,7 @@ class ("bare", "capitalised", "attached") and its paragraph.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -39,7 +40,16 @@ def _line_breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n") + text.count("\u2029")
 
 
-def sentences(tokens: list[Token]) -> list[list[Word]]:
+_BREAK = r"(?:\r\n|\n|\r(?!\n)|\u2029)"  # one line break; CRLF is one
+BLANK_LINE = re.compile(_BREAK + r"[^\S\r\n\u2029]*" + _BREAK)
+
+
+def is_wrapped(text: str) -> bool:
+    """Whether `text` separates its paragraphs by blank lines (so a single line break is a wrap)."""
+    return BLANK_LINE.search(text) is not None
+
+
+def sentences(tokens: list[Token], wrapped: bool | None = None) -> list[list[Word]]:
     """Group word and number tokens into sentences, in order.
 
     A line break ends a sentence and a paragraph, except in a text whose paragraphs are
@@ -50,7 +60,8 @@ def sentences(tokens: list[Token]) -> list[list[Word]]:
     result: list[list[Word]] = []
     current: list[Word] = []
     paragraph = 0
-    wrapped = any(token.kind is Kind.SPACE and _line_breaks(token.text) >= 2 for token in tokens)
+    if wrapped is None:
+        wrapped = any(token.kind is Kind.SPACE and _line_breaks(token.text) >= 2 for token in tokens)
 
     def close() -> None:
         nonlocal current
@@ -60,6 +71,8 @@ def sentences(tokens: list[Token]) -> list[list[Word]]:
 
     for index, token in enumerate(tokens):
         if token.kind is Kind.SPACE:
+            if token.text == " ":
+                continue
             breaks = _line_breaks(token.text)
             if breaks and not (wrapped and breaks == 1):
                 close()
@@ -105,6 +118,6 @@ def segmented(text: str) -> tuple[list[Token], list[list[Word]]]:
     if last is not None and last[0] == text:
         return last[1], last[2]
     tokens = tokenize(text)
-    segmented = sentences(tokens)
+    segmented = sentences(tokens, is_wrapped(text))
     _LAST_SEGMENTED.value = (text, tokens, segmented)
     return tokens, segmented
