@@ -24,6 +24,9 @@ RIGHT_ALTERNATIVES = 2  # restored readings of the next word tried as right cont
 PRESELECT = 6  # candidates per position scored by the language model in the lattice at most
 
 
+FORMS_LIMIT = 200_000  # word types whose entries find() keeps between documents
+
+
 class Candidates:
     """The candidate finder of one family: its dictionary, and the language model it ranks with
     (asked for only when needed: a text with no candidates never loads it)."""
@@ -35,22 +38,41 @@ class Candidates:
         # A word type's level keys as the compiled fit numbers them, by (lower, class): written
         # once per type for the life of the process (untangle.compiled).
         self.word_keys: dict[tuple[str, str], tuple] = {}
+        # A type's one-word entries, and all its entries when it also starts a phrase (find()).
+        self._forms: dict[str, tuple[list[tuple[int, Entry]], list[Entry] | None]] = {}
 
     @property
     def model(self) -> LanguageModel:
         return self._model()
 
     def find(self, words: list[Word]) -> list[list[tuple[int, Entry]]]:
-        """For each position, the (span length, entry) pairs whose spun form matches there."""
+        """For each position, the (span length, entry) pairs whose spun form matches there, in the
+        dictionary's order. A type's one-word entries are listed once per process (bounded); only
+        a type that also starts phrases is matched entry by entry."""
         found: list[list[tuple[int, Entry]]] = []
+        forms = self._forms
         for position, word in enumerate(words):
+            text = word.token.text
+            if not (text.isalpha() or "-" in text):
+                found.append([])
+                continue
+            listed = forms.get(word.lower)
+            if listed is None:
+                if len(forms) >= FORMS_LIMIT:
+                    forms.clear()
+                entries = self.dictionary.starting_with(word.lower)
+                singles = [(1, entry) for entry in entries if " " not in entry.spun]
+                listed = forms[word.lower] = (singles, entries if len(singles) < len(entries) else None)
+            singles, mixed = listed
+            if mixed is None:
+                found.append(list(singles))
+                continue
             here = []
-            if word.token.text.isalpha() or "-" in word.token.text:
-                for entry in self.dictionary.starting_with(word.lower):
-                    if " " not in entry.spun:
-                        here.append((1, entry))
-                    elif phrase_matches(words, position, entry.spun_words):
-                        here.append((len(entry.spun_words), entry))
+            for entry in mixed:
+                if " " not in entry.spun:
+                    here.append((1, entry))
+                elif phrase_matches(words, position, entry.spun_words):
+                    here.append((len(entry.spun_words), entry))
             found.append(here)
         return found
 
