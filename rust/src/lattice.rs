@@ -38,22 +38,12 @@ pub struct Scoring<'a> {
     pub unknown: &'a [f64],
     pub start: u32,
     pub end: u32,
+    /// Scores asked before in this document (EM decodes every sentence several times): a small
+    /// table stays in the processor's cache, where the 27 MB trie does not.
+    memo: RefCell<HashMap<(u32, u32, u32), i32>>,
 }
 
-/// Raw model scores kept per thread across documents: EM decodes every sentence several times,
-/// preselection asks the same windows again, and a corpus repeats its trigrams. Keyed by (word,
-/// previous word, the one before; NONE where the history is shorter), for one model at a time.
-const NONE: u32 = u32::MAX;
-const CACHE_LIMIT: usize = 4_000_000; // about 100 MB at most; cleared whole when full
-
-struct ScoreCache {
-    model: usize,
-    scores: HashMap<(u32, u32, u32), i32>,
-}
-
-thread_local! {
-    static SCORES: RefCell<ScoreCache> = RefCell::new(ScoreCache { model: 0, scores: HashMap::default() });
-}
+const NONE: u32 = u32::MAX; // no such history word, in the memo's keys
 
 /// The last two words emitted, most recent first (the second absent at the sentence's start).
 pub type State = (Token, Option<Token>);
@@ -68,6 +58,7 @@ impl<'a> Scoring<'a> {
             unknown,
             start,
             end,
+            memo: RefCell::new(HashMap::default()),
         }
     }
 
@@ -95,21 +86,17 @@ impl<'a> Scoring<'a> {
         }
     }
 
-    /// The model's integer score (as pocketsphinx truncates it), from the thread's cache.
+    /// The model's integer score (as pocketsphinx truncates it), remembered for the document.
+    /// (A cache kept per thread across documents grew too large to help: its misses cost as
+    /// much as the trie's own search.)
     fn raw(&self, word: u32, h1: Option<u32>, h2: Option<u32>) -> i32 {
         let key = (word, h1.unwrap_or(NONE), h2.unwrap_or(NONE));
-        let model = self.model as *const TrigramModel as usize;
-        SCORES.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if cache.model != model || cache.scores.len() >= CACHE_LIMIT {
-                cache.model = model;
-                cache.scores.clear();
-            }
-            *cache
-                .scores
-                .entry(key)
-                .or_insert_with(|| self.model.score(word, h1, h2) as i32)
-        })
+        if let Some(&score) = self.memo.borrow().get(&key) {
+            return score;
+        }
+        let score = self.model.score(word, h1, h2) as i32;
+        self.memo.borrow_mut().insert(key, score);
+        score
     }
 }
 
