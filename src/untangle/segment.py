@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from untangle.tokenizer import Case, Kind, Token, tokenize
+from untangle.tokenizer import Case, Kind, Token, case_of, tokenize
 
 SENTENCE_END_MARKS = frozenset(".!?…")
 ABBREVIATION_MAX_LEN = 3  # "Mr.", "Gen.", "U.S." do not end a sentence
 BARE, CAPITALISED, ATTACHED = "bare", "capitalised", "attached"
 WRAPS = frozenset({"\n", "\r\n", "\r", " \n", " \r\n"})  # a line wrapped at the margin, read as one space
+UPPER_CASES = (Case.TITLE, Case.UPPER, Case.MIXED)  # a word of these cases is "capitalised"
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A word token inside a sentence."""
+class Word(NamedTuple):
+    """A word token inside a sentence (a named tuple, built once per word of every text)."""
 
     index: int  # index of the token in the token list
     token: Token
@@ -69,40 +69,41 @@ def sentences(tokens: list[Token], wrapped: bool | None = None) -> list[list[Wor
             result.append(current)
             current = []
 
+    space, punct, word_kind, number = Kind.SPACE, Kind.PUNCT, Kind.WORD, Kind.NUMBER
+    last = len(tokens) - 1
     for index, token in enumerate(tokens):
-        if token.kind is Kind.SPACE:
-            if token.text == " ":
+        text, _, _, kind = token
+        if kind is space:
+            if text == " ":
                 continue
-            breaks = _line_breaks(token.text)
+            breaks = _line_breaks(text)
             if breaks and not (wrapped and breaks == 1):
                 close()
                 paragraph += 1
             continue
-        if token.kind is Kind.PUNCT:
-            previous = tokens[index - 1] if index else None
-            if token.text in SENTENCE_END_MARKS and not (previous and _is_abbreviation(previous)):
+        if kind is punct:
+            if text in SENTENCE_END_MARKS and not (index and _is_abbreviation(tokens[index - 1])):
                 close()
             continue
-        if token.kind not in (Kind.WORD, Kind.NUMBER):
+        if kind is not word_kind and kind is not number:
             continue  # URLs and e-mail addresses are not prose
-        before = tokens[index - 1] if index else None
-        after = tokens[index + 1] if index + 1 < len(tokens) else None
-        attached = any(t is not None and t.kind is Kind.PUNCT for t in (before, after))
-        if token.case in (Case.TITLE, Case.UPPER, Case.MIXED):
+        after = tokens[index + 1] if index < last else None
+        if not (text.isalpha() and text.islower()) and case_of(text) in UPPER_CASES:  # token.case, fast path first
             word_class = CAPITALISED
-        elif attached:
+        elif (index and tokens[index - 1].kind is punct) or (after is not None and after.kind is punct):
             word_class = ATTACHED
         else:
             word_class = BARE
-        next_next = tokens[index + 2] if index + 2 < len(tokens) else None
         joined = (
             after is not None
-            and after.kind is Kind.SPACE
+            and after.kind is space
             and (after.text == " " or (wrapped and after.text in WRAPS))
-            and next_next is not None
-            and next_next.kind is Kind.WORD
+            and index + 1 < last
+            and tokens[index + 2].kind is word_kind
         )
-        lower = token.text.lower().translate(APOSTROPHES)
+        lower = text.lower()
+        if "\u2019" in lower or "\u2018" in lower:
+            lower = lower.translate(APOSTROPHES)
         current.append(Word(index, token, lower, word_class, paragraph, joined))
     close()
     return result

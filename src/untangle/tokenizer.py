@@ -7,8 +7,8 @@ touches the words it changes. URLs and e-mail addresses are single tokens that a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Kind(str, Enum):
@@ -45,9 +45,9 @@ _PATTERN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A slice of the input: `text == source[start:end]`."""
+class Token(NamedTuple):
+    """A slice of the input: `text == source[start:end]`. (A named tuple: a text of a megabyte
+    has about 400,000 tokens, and a tuple is built several times faster than a frozen dataclass.)"""
 
     text: str
     start: int
