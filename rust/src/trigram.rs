@@ -75,6 +75,8 @@ impl Level {
     }
 
     /// The bit offset of the record for `word` among records [begin, end), if there is one.
+    /// (A binary search: an interpolation search, as pocketsphinx does it, measured 296 ns a
+    /// look-up against 233 here; the division cost more than the reads it saved.)
     #[inline]
     fn find(&self, bytes: &[u8], begin: u32, end: u32, word: u32) -> Option<u64> {
         let data = &bytes[self.start..];
@@ -351,5 +353,49 @@ mod tests {
         let known = model.prob("conference", &["news", "a"]).unwrap();
         let odd = model.prob("league", &["quality", "a"]).unwrap();
         assert!(known > odd + 10_000, "{known} vs {odd}");
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    /// `cargo test --release -- --ignored --nocapture`: look-ups per second on the shipped model.
+    #[test]
+    #[ignore]
+    fn lookups_per_second() {
+        let Some(path) = std::env::var_os("UNTANGLE_LM_PATH") else {
+            return;
+        };
+        let model = TrigramModel::open(Path::new(&path)).unwrap();
+        let words: Vec<u32> = [
+            "the", "of", "said", "on", "in", "bridge", "council", "would", "open", "year", "he",
+        ]
+        .iter()
+        .filter_map(|w| model.id(w))
+        .collect();
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let queries: Vec<(u32, u32, u32)> = (0..1_000_000)
+            .map(|_| {
+                (
+                    next() as u32 % model.counts()[0],
+                    words[next() % words.len()],
+                    words[next() % words.len()],
+                )
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let mut total = 0f64;
+        for &(w, h1, h2) in &queries {
+            total += model.score(w, Some(h1), Some(h2)) as f64;
+        }
+        println!(
+            "{:.0} ns per look-up ({total})",
+            started.elapsed().as_nanos() as f64 / queries.len() as f64
+        );
     }
 }

@@ -38,6 +38,8 @@ class Candidates:
         # A word type's level keys as the compiled fit numbers them, by (lower, class): written
         # once per type for the life of the process (untangle.compiled).
         self.word_keys: dict[tuple[str, str], tuple] = {}
+        # An entry as the compiled fit takes it, by id(entry) (the entry held beside it).
+        self.packed_entries: dict[int, tuple[Entry, tuple]] = {}
         # A type's one-word entries, and all its entries when it also starts a phrase (find()).
         self._forms: dict[str, tuple[list[tuple[int, Entry]], list[Entry] | None]] = {}
 

@@ -85,8 +85,17 @@ def fit_compiled(
             words.append((lower, word_class, written, unlisted if offered else 0, offered))
         sentence.keys = keys
         sentences.append((sentence.paragraph, words))
-    is_headword = dictionary.is_headword
-    packed = [(e.original, e.spun, e.prior, e.picks, e.original_zipf, is_headword(e.original)) for e in entries]
+    known_entries = candidates.packed_entries
+    packed = []
+    for entry in entries:
+        found = known_entries.get(id(entry))
+        if found is None:
+            if len(known_entries) >= WORD_KEYS_LIMIT:
+                known_entries.clear()
+            headword = dictionary.is_headword(entry.original)
+            row = (entry.original, entry.spun, entry.prior, entry.picks, entry.original_zipf, headword)
+            found = known_entries[id(entry)] = (entry, row)  # the entry is held: its id stays its own
+        packed.append(found[1])
     model = candidates.model
 
     def unknown_scores(words: list[str]) -> list[float]:
