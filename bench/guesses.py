@@ -74,7 +74,7 @@ def main() -> int:
     pairs = texts()
     for spun, clean in pairs:
         words += len(clean.split())
-        tokens, work, spun_paragraph, _, _ = restorer._fit(spun)
+        tokens, work, spun_paragraph, _, _, _ = restorer._fit(spun)
         settings: list[tuple[float, float] | None] = [None] + [(a, m) for a in AS_WRITTEN for m in SHARES]
         for setting in settings:
             if setting is not None:

@@ -3,10 +3,12 @@
 //! The stages, each its own module: `trigram` reads pocketsphinx's English trigram model in
 //! place; `document` is a text as the fit sees it; `spinner` the model of the spinner (levels,
 //! substitution table); `decode` candidates, lattices and their posteriors (`lattice` runs the
-//! forward-backward); `kinds` which paragraphs are spun; `fit` the per-document EM. The Python
+//! forward-backward); `kinds` which paragraphs are spun; `fit` the per-document EM; `decision` which readings
+//! become changes. The Python
 //! bindings (feature `python`, which maturin turns on) expose them as `untangle._core`; without
 //! them `cargo test` needs no Python.
 
+pub mod decision;
 pub mod decode;
 pub mod document;
 pub mod fit;

@@ -34,6 +34,10 @@ pub struct Params {
     pub low_rate_scale: f64,
     pub low_rate_min_odd_types: usize,
     pub low_rate_penalty: f64,
+    pub hold_back_floor: f64,
+    pub guess_max_as_written: f64,
+    pub guess_share: f64,
+    pub guess_max_type_as_written: f64,
 }
 
 impl Default for Params {
@@ -66,6 +70,10 @@ impl Default for Params {
             low_rate_scale: 0.2,
             low_rate_min_odd_types: 2,
             low_rate_penalty: std::f64::consts::LN_2 + 3.0,
+            hold_back_floor: 0.2,
+            guess_max_as_written: 0.1,
+            guess_share: 0.4,
+            guess_max_type_as_written: 0.5,
         }
     }
 }

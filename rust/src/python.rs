@@ -6,6 +6,7 @@ use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::decision::{self, Tier};
 use crate::decode::Reading;
 use crate::document::{level_key, Candidate, Document, Entry, Sentence, Word, KEYS};
 use crate::fit;
@@ -34,7 +35,17 @@ type PyTable = (
     Vec<(String, Vec<(String, f64)>)>,
     Vec<(String, u8, f64, f64)>,
 );
-type PyFit = (Vec<PySentence>, Vec<(i64, f64)>, f64, (Vec<f64>, f64), Option<PyTable>);
+/// A suggestion of the decision: (sentence, start, end, entry, probability, tier 0 sure / 1
+/// guess / 2 held back).
+type PySuggestion = (usize, usize, usize, usize, f64, u8);
+type PyFit = (
+    Vec<PySentence>,
+    Vec<(i64, f64)>,
+    f64,
+    (Vec<f64>, f64),
+    Option<PyTable>,
+    Option<Vec<PySuggestion>>,
+);
 
 /// The model's settings from untangle.engine's constants, by their Python names; every one must
 /// be given (a missing name is an error, not a silent default).
@@ -79,6 +90,10 @@ fn parameters(given: &Bound<'_, PyDict>) -> PyResult<Params> {
         low_rate_scale: get(given, "LOW_RATE_SCALE")?,
         low_rate_min_odd_types: get(given, "LOW_RATE_MIN_ODD_TYPES")?,
         low_rate_penalty: get(given, "LOW_RATE_PENALTY")?,
+        hold_back_floor: get(given, "HOLD_BACK_FLOOR")?,
+        guess_max_as_written: get(given, "GUESS_MAX_AS_WRITTEN")?,
+        guess_share: get(given, "GUESS_SHARE")?,
+        guess_max_type_as_written: get(given, "GUESS_MAX_TYPE_AS_WRITTEN")?,
     })
 }
 
@@ -200,11 +215,15 @@ fn document(sentences: Vec<(i64, Vec<PyWord>)>, entries: Vec<PyEntry>, strings: 
     })
 }
 
-fn exported(found: fit::Fit, with_table: bool, names: &[String]) -> PyFit {
+fn exported(found: fit::Fit, with_table: bool, names: &[String], decided: Option<Vec<PySuggestion>>) -> PyFit {
+    let arcs_wanted = decided.is_none();
     let sentences = found
         .sentences
         .into_iter()
         .map(|state| {
+            if !arcs_wanted {
+                return Vec::new(); // the decision was taken here: nobody reads the arcs
+            }
             state
                 .posteriors
                 .into_iter()
@@ -250,6 +269,7 @@ fn exported(found: fit::Fit, with_table: bool, names: &[String]) -> PyFit {
         found.document_spun,
         (found.levels.levels.to_vec(), found.levels.scale),
         exported_table,
+        decided,
     )
 }
 
@@ -361,8 +381,11 @@ impl TrigramModel {
     /// Fit a document and decode every sentence (untangle's per-document EM); see
     /// untangle.compiled for the layout of the arguments and the result (the fitted
     /// substitution table only `with_table`). `unknown_scores` is called once with the words
-    /// the model does not know and returns their weighted unigram scores. The interpreter is
-    /// released while the fit runs.
+    /// the model does not know and returns their weighted unigram scores. With `decide`
+    /// (threshold, guesses) the decision is taken here too and its suggestions come back in
+    /// place of the arcs. The interpreter is released while the fit runs.
+    #[pyo3(signature = (sentences, entries, unknown_scores, with_table, params, decide=None))]
+    #[allow(clippy::too_many_arguments)] // the Python call's arguments, each documented above
     fn fit_document(
         &self,
         py: Python<'_>,
@@ -371,6 +394,7 @@ impl TrigramModel {
         unknown_scores: &Bound<'_, PyAny>,
         with_table: bool,
         params: &Bound<'_, PyDict>,
+        decide: Option<(f64, bool)>,
     ) -> PyResult<PyFit> {
         let params = parameters(params)?;
         let mut strings = Strings::new(&self.inner);
@@ -392,11 +416,28 @@ impl TrigramModel {
             .id("</s>")
             .ok_or_else(|| PyValueError::new_err("the model has no </s>"))?;
         let model = &self.inner;
-        let found = py.allow_threads(|| {
+        let (found, decided) = py.allow_threads(|| {
             let scoring = Scoring::new(model, params.context_weight, &unknown, start, end);
-            fit::fit(&document, &scoring, &params)
+            let found = fit::fit(&document, &scoring, &params);
+            let decided = decide.map(|(threshold, guesses)| {
+                decision::decide(&document, &found, threshold, guesses, &params)
+                    .into_iter()
+                    .map(|s| {
+                        let Reading::Swap(entry) = s.arc.reading else {
+                            unreachable!("only swaps are suggested")
+                        };
+                        let tier = match s.tier {
+                            Tier::Sure => 0,
+                            Tier::Guess => 1,
+                            Tier::HeldBack => 2,
+                        };
+                        (s.sentence, s.arc.start, s.arc.end, entry, s.probability, tier)
+                    })
+                    .collect()
+            });
+            (found, decided)
         });
-        Ok(exported(found, with_table, &strings.names))
+        Ok(exported(found, with_table, &strings.names, decided))
     }
 }
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from untangle.dictionary import Entry
 from untangle.lattice import Arc
+from untangle.result import TIERS  # the core numbers the tiers 0, 1, 2 in this order
 from untangle.segment import ATTACHED, BARE, CAPITALISED
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ KEY_CLASSES = (BARE, "inflected", CAPITALISED, ATTACHED)
 BANDS = 5
 WORD_CLASSES = (BARE, CAPITALISED, ATTACHED)  # the segmenter's classes, as 0, 1, 2
 WRITTEN, SWAP, UNLISTED = 0, 1, 2
+
 WORD_KEYS_LIMIT = 200_000  # word types whose level keys are kept between documents
 
 
@@ -38,8 +40,12 @@ def key_of(index: int) -> tuple[str, int]:
 
 
 def fit_compiled(
-    candidates: Candidates, work: list[Sentence], reverse_preselect: int, with_table: bool = True
-) -> tuple[dict[int, float], float, tuple[SpinLevels, SubstitutionTable | None]]:
+    candidates: Candidates,
+    work: list[Sentence],
+    reverse_preselect: int,
+    with_table: bool = True,
+    decide: tuple[float, bool] | None = None,
+) -> tuple[dict[int, float], float, tuple[SpinLevels, SubstitutionTable | None], list | None]:
     """Fit and decode `work` in the core; sets each sentence's level keys and posteriors, and
     returns P(paragraph spun), P(document spun) and the fitted model (the substitution table
     only `with_table`: only a context scorer's pool reads it). What the Python fit also leaves
@@ -101,8 +107,8 @@ def fit_compiled(
     def unknown_scores(words: list[str]) -> list[float]:
         return [model.logprob(word, ()) for word in words]
 
-    decoded, paragraphs, document_spun, levels, table = model.core.fit_document(
-        sentences, packed, unknown_scores, with_table, model_settings()
+    decoded, paragraphs, document_spun, levels, table, decided = model.core.fit_document(
+        sentences, packed, unknown_scores, with_table, model_settings(), decide
     )
     for sentence, arcs in zip(work, decoded, strict=True):
         words = sentence.words
@@ -115,7 +121,11 @@ def fit_compiled(
                 arc = Arc(start, end, entry.original_words, emission, entry if reading == SWAP else UNKNOWN)
             posteriors[arc] = probability
         sentence.posteriors = posteriors
-    return dict(paragraphs), document_spun, (_levels(levels), _table(table) if table is not None else None)
+    suggestions = None
+    if decided is not None:  # decided in the core: no arcs came back, only its suggestions
+        suggestions = [(n, start, end, entries[e], p, TIERS[tier]) for n, start, end, e, p, tier in decided]
+    fitted = (_levels(levels), _table(table) if table is not None else None)
+    return dict(paragraphs), document_spun, fitted, suggestions
 
 
 # The model's constants the compiled fit reads, by name: the Python modules stay their one home,
@@ -125,15 +135,16 @@ SETTINGS = (
     "PI_PSEUDO_COUNT", "WRITTEN_PSEUDO_COUNT", "PICK_START", "PICK_PSEUDO_COUNT", "REVERSE_PRESELECT",
     "RIGHT_ALTERNATIVES", "PRESELECT", "MAX_CANDIDATES", "HOPELESS", "JOINT_FLOOR", "UNKNOWN_ORIGIN_SHARE",
     "PRIOR_DOCUMENT_SPUN", "DOCUMENT_KINDS", "EM_ITERATIONS", "NEGLIGIBLE", "LOW_RATE_SCALE",
-    "LOW_RATE_MIN_ODD_TYPES", "LOW_RATE_PENALTY",
+    "LOW_RATE_MIN_ODD_TYPES", "LOW_RATE_PENALTY", "HOLD_BACK_FLOOR", "GUESS_MAX_AS_WRITTEN", "GUESS_SHARE",
+    "GUESS_MAX_TYPE_AS_WRITTEN",
 )  # fmt: skip
 
 
 def model_settings() -> dict[str, object]:
     """The model's constants, from the modules that hold them, as `fit_document` takes them."""
-    from untangle import candidates, decoding, kinds, language_model, python_fit, spinner_model
+    from untangle import candidates, decision, decoding, kinds, language_model, python_fit, spinner_model
 
-    homes = (spinner_model, kinds, candidates, decoding, python_fit)
+    homes = (spinner_model, kinds, candidates, decoding, python_fit, decision)
     settings: dict[str, object] = {}
     for name in SETTINGS:
         settings[name] = getattr(next(home for home in homes if hasattr(home, name)), name)

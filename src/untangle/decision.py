@@ -72,6 +72,24 @@ def decide(
             tier = SURE if probability >= threshold else GUESS if guess and rank == 0 else HELD_BACK
             made = change(tokens, sentence, arc, probability, tier)
             (held if tier == HELD_BACK else changes).append(made)
+    return _in_order(changes, held)
+
+
+def from_suggestions(
+    tokens: list[Token], work: list[Sentence], suggestions: list[tuple[int, int, int, Entry, float, str]]
+) -> tuple[list[Change], list[Change]]:
+    """decide()'s result from the compiled core's decision: (sentence, start, end, entry,
+    probability, tier) per suggestion, in the order decide() makes them."""
+    changes: list[Change] = []
+    held: list[Change] = []
+    for number, start, end, entry, probability, tier in suggestions:
+        arc = Arc(start, end, entry.original_words, 0.0, entry)
+        made = change(tokens, work[number], arc, probability, tier)
+        (held if tier == HELD_BACK else changes).append(made)
+    return _in_order(changes, held)
+
+
+def _in_order(changes: list[Change], held: list[Change]) -> tuple[list[Change], list[Change]]:
     changes = without_overlaps(changes, held)
     changes.sort(key=lambda c: c.start)
     held.sort(key=lambda c: c.start)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from untangle.candidates import REVERSE_PRESELECT, Candidates
 from untangle.context import ContextScorer, TrigramScorer
-from untangle.decision import DEFAULT_THRESHOLD, decide, with_case_of
+from untangle.decision import DEFAULT_THRESHOLD, decide, from_suggestions, with_case_of
 from untangle.decoding import Sentence, pool
 from untangle.dictionary import BUILTIN, Dictionary, Entry, builtin
 from untangle.language_model import LanguageModel, default_model
@@ -110,8 +110,14 @@ class Engine:
     def _restore(
         self, text: str, options: Options, trace: bool = False
     ) -> tuple[Result, list[Sentence], dict[int, float]]:
-        tokens, work, spun_paragraph, document_spun, fitted = self._fit(
-            text, options.settled, with_table=options.context is not None
+        # Without a trace or a context scorer nothing reads the posteriors after the decision,
+        # so the compiled core takes the decision too and sends back only its suggestions.
+        plain = options.context is None and not trace
+        tokens, work, spun_paragraph, document_spun, fitted, suggestions = self._fit(
+            text,
+            options.settled,
+            with_table=options.context is not None,
+            decide=(options.threshold, options.guesses) if plain else None,
         )
         if trace:
             self._trace_levels(work, fitted[0])
@@ -124,7 +130,10 @@ class Engine:
                 return pool(self.candidates, sentence, position, levels, table)
 
             settle(text, work, spun_paragraph, options.context, TrigramScorer(self.model), with_case_of, pooled)
-        changes, held = decide(tokens, work, spun_paragraph, options.threshold, options.guesses)
+        if suggestions is not None:
+            changes, held = from_suggestions(tokens, work, suggestions)
+        else:
+            changes, held = decide(tokens, work, spun_paragraph, options.threshold, options.guesses)
         eligible = sum(1 for s in work for c in s.candidates if c)
         spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
         result = Result(
@@ -138,26 +147,35 @@ class Engine:
         return result, work, spun_paragraph
 
     def _fit(
-        self, text: str, settled: tuple[tuple[int, int], ...] = (), with_table: bool = True
-    ) -> tuple[list[Token], list[Sentence], dict[int, float], float, tuple[SpinLevels, SubstitutionTable | None]]:
+        self,
+        text: str,
+        settled: tuple[tuple[int, int], ...] = (),
+        with_table: bool = True,
+        decide: tuple[float, bool] | None = None,
+    ) -> tuple[
+        list[Token], list[Sentence], dict[int, float], float, tuple[SpinLevels, SubstitutionTable | None], list | None
+    ]:
         """Tokenize, find each position's candidates, then fit the document's parameters by EM and
         decode every sentence (in the compiled core where it is built); also returns the fitted
         spin levels and substitution table (the compiled fit leaves the table out unless
-        `with_table`)."""
+        `with_table`), and, when the core also took the decision (`decide`: threshold and
+        guesses), its suggestions in place of the sentences' posteriors (else None)."""
         tokens, split = segmented(text)
         work = [Sentence(words, self.candidates.find(words)) for words in split]
         if not any(found for sentence in work for found in sentence.candidates):
             nothing = (SpinLevels(), SubstitutionTable())
-            return tokens, work, {}, 0.0, nothing  # nothing this table could have written: clean, at no cost
+            return tokens, work, {}, 0.0, nothing, None  # nothing this table could have written: clean, at no cost
         if settled:
             leave_out(work, settled)
         if self.model.core is not None:  # the same fit, compiled (untangle.compiled, rust/src/fit.rs)
             from untangle.compiled import fit_compiled
 
-            spun_paragraph, document_spun, fitted = fit_compiled(self.candidates, work, REVERSE_PRESELECT, with_table)
-        else:
-            spun_paragraph, document_spun, fitted = fit(self.candidates, work)
-        return tokens, work, spun_paragraph, document_spun, fitted
+            spun_paragraph, document_spun, fitted, suggestions = fit_compiled(
+                self.candidates, work, REVERSE_PRESELECT, with_table, decide
+            )
+            return tokens, work, spun_paragraph, document_spun, fitted, suggestions
+        spun_paragraph, document_spun, fitted = fit(self.candidates, work)
+        return tokens, work, spun_paragraph, document_spun, fitted, None
 
     def _trace_levels(self, work: list[Sentence], levels: SpinLevels) -> None:
         """Record the level each considered word was read at, for `untangle explain`."""
