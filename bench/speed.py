@@ -82,7 +82,9 @@ def timed(
 ) -> tuple[float, tuple[float, float], int]:
     """Wall seconds, peak RSS and PSS of the process tree in MB, and the exit code."""
     started = time.perf_counter()
-    environment = {**os.environ, **env} if env else None
+    environment = None
+    if env:  # a value of "" removes the variable
+        environment = {key: value for key, value in {**os.environ, **env}.items() if value != ""}
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     memory = PeakMemory(process.pid)
     memory.start()
@@ -168,6 +170,20 @@ def main() -> None:
             "s",
             False,
         )
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):  # as a user's machine runs it: bytecode cached
+            cached = {"PYTHONDONTWRITEBYTECODE": ""}
+            timed([*UNTANGLE, "fix", str(tiny)], env=cached)  # writes the bytecode
+            if spell:
+                timed([*spell, str(tiny)], env=cached)
+            starts = [timed([*UNTANGLE, "fix", str(tiny)], env=cached)[0] for _ in range(5)]
+            theirs = [timed([*spell, str(tiny)], env=cached)[0] for _ in range(5)] if spell else None
+            row(
+                "start-up, same, bytecode cached (median of 5)",
+                statistics.median(starts),
+                theirs and statistics.median(theirs),
+                "s",
+                False,
+            )
         fix_rss = (0.0, 0.0)
         for kind in ("clean", "spun"):
             part = base / f"sample-{kind}"
