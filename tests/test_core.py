@@ -217,3 +217,18 @@ def test_the_test_texts_cover_the_fit():
     suggestions = result.changes + result.held_back
     assert len(suggestions) >= 3
     assert all(start <= change.start < start + len(block) for change in suggestions)
+
+
+def test_threads_sharing_one_model_restore_as_one_thread_does():
+    """The compiled fit releases the interpreter: texts fixed on four threads at once come out as
+    they do one after another (no state shared between documents in flight)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import untangle
+
+    texts = [*_fit_texts(), *(spun(paragraph) for paragraph in LONGER.split("\n\n"))] * 3
+    alone = [untangle.fix(text) for text in texts]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(untangle.fix, texts))
+    assert together == alone
+    assert sum(out != text for out, text in zip(alone, texts, strict=True)) >= 5
