@@ -24,7 +24,9 @@ RIGHT_ALTERNATIVES = 2  # restored readings of the next word tried as right cont
 PRESELECT = 6  # candidates per position scored by the language model in the lattice at most
 
 
-FORMS_LIMIT = 200_000  # word types whose entries find() keeps between documents
+# Word types (or entries) whose look-ups a Candidates keeps between documents, in each of its
+# caches: find()'s entries here, the compiled fit's level keys and packed entries.
+TYPE_CACHE_LIMIT = 200_000
 
 
 class Candidates:
@@ -60,7 +62,7 @@ class Candidates:
                 continue
             listed = forms.get(word.lower)
             if listed is None:
-                if len(forms) >= FORMS_LIMIT:
+                if len(forms) >= TYPE_CACHE_LIMIT:
                     forms.clear()
                 entries = self.dictionary.starting_with(word.lower)
                 singles = [(1, entry) for entry in entries if " " not in entry.spun]

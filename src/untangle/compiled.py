@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from untangle.candidates import TYPE_CACHE_LIMIT
 from untangle.dictionary import Entry
 from untangle.lattice import Arc
 from untangle.result import TIERS  # the core numbers the tiers 0, 1, 2 in this order
 from untangle.segment import ATTACHED, BARE, CAPITALISED
+from untangle.spinner_model import INFLECTED
 
 if TYPE_CHECKING:
     from untangle.candidates import Candidates
@@ -21,12 +23,10 @@ if TYPE_CHECKING:
     from untangle.spinner_model import SpinLevels, SubstitutionTable
 
 # Level keys as the core numbers them: class * BANDS + band.
-KEY_CLASSES = (BARE, "inflected", CAPITALISED, ATTACHED)
+KEY_CLASSES = (BARE, INFLECTED, CAPITALISED, ATTACHED)
 BANDS = 5
 WORD_CLASSES = (BARE, CAPITALISED, ATTACHED)  # the segmenter's classes, as 0, 1, 2
 WRITTEN, SWAP, UNLISTED = 0, 1, 2
-
-WORD_KEYS_LIMIT = 200_000  # word types whose level keys are kept between documents
 
 
 def key_index(key: tuple[str, int]) -> int:
@@ -74,7 +74,7 @@ def fit_compiled(
                 key = candidates.written_key(word)
                 unlisted = key_index(level_key(word.word_class, dictionary.zipf(lower)))
                 numbers = (key, -1 if key is None else key_index(key), unlisted, WORD_CLASSES.index(word.word_class))
-                if len(known) >= WORD_KEYS_LIMIT:
+                if len(known) >= TYPE_CACHE_LIMIT:
                     known.clear()  # a long stream's vocabulary keeps growing: memory stays flat
                 known[(lower, word.word_class)] = numbers
             key, written, unlisted, word_class = numbers
@@ -96,7 +96,7 @@ def fit_compiled(
     for entry in entries:
         found = known_entries.get(id(entry))
         if found is None:
-            if len(known_entries) >= WORD_KEYS_LIMIT:
+            if len(known_entries) >= TYPE_CACHE_LIMIT:
                 known_entries.clear()
             headword = dictionary.is_headword(entry.original)
             row = (entry.original, entry.spun, entry.prior, entry.picks, entry.original_zipf, headword)
