@@ -92,8 +92,15 @@ PICK_ORDERS = (CHOICE_ORDER, ("n", "v", "a", "r"), ("v", "n", "a", "r"), ("r", "
 
 
 def is_plain_word(word: str) -> bool:
-    """A single lower-case alphabetic word (hyphens allowed): the only thing a spinner emits."""
+    """A single lower-case alphabetic word (hyphens allowed): what a spinner looks up."""
     return word.replace("-", "").isalpha() and word.islower() and " " not in word
+
+
+def is_spinner_output(word: str) -> bool:
+    """What a spinner emits: a plain word, or a number WordNet lists beside its name as a
+    lemma of the same synset ("1" for "one", "2" for "two": the development article's spinner
+    writes them). Numbers are never looked up: a spinner leaves digits alone."""
+    return is_plain_word(word) or (word.isascii() and word.isdigit())
 
 
 # British and American spellings of one word (colour/color, centimetres/centimeters,
@@ -159,7 +166,7 @@ def relatives(wordnet: WordNet, lemma: str) -> dict[str, tuple[str, float]]:
 
     def offer(word: str, relation: str, rank: int) -> None:
         word = word.lower()
-        if word == lemma or not is_plain_word(word):
+        if word == lemma or not is_spinner_output(word):
             return
         weight = RELATION_WEIGHT[relation] * SENSE_DECAY**rank
         if weight > weights.get(word, ("", 0.0))[1]:
@@ -193,14 +200,14 @@ def spinner_choice(wordnet: WordNet, lemma: str, order: tuple[str, ...] = CHOICE
             if SATELLITE.get(synset.ss_type, synset.ss_type) != pos:
                 continue
             own = [(word.lower(), "synonym") for word in synset.lemmas]
-            offered = [(word, relation) for word, relation in own if word != lemma and is_plain_word(word)]
+            offered = [(word, relation) for word, relation in own if word != lemma and is_spinner_output(word)]
             if not offered:
                 offered = [
                     (word.lower(), POINTER_RELATION[symbol])
                     for symbol, target in synset.pointers
                     if symbol in POINTER_RELATION
                     for word in wordnet.synsets[target].lemmas
-                    if word.lower() != lemma and is_plain_word(word.lower())
+                    if word.lower() != lemma and is_spinner_output(word.lower())
                 ]
             if offered:
                 return list(dict.fromkeys(offered))
@@ -216,7 +223,7 @@ def first_choice(wordnet: WordNet, word: str, order: tuple[str, ...] = CHOICE_OR
         choice: dict[str, str] = {}
         for relative, relation in offered:
             spun = inflect(relative, tag)
-            if spun and spun != word and is_plain_word(spun):
+            if spun and spun != word and is_spinner_output(spun):
                 choice.setdefault(spun, relation)
         return list(choice.items())
     return []
@@ -280,11 +287,13 @@ def generated_rows(wordnet: WordNet) -> dict[tuple[str, str], tuple[str, float]]
             first_step = relatives(wordnet, lemma)
             for relative, (relation, weight) in first_step.items():
                 spun = inflect(relative, tag)
-                if spun and spun != original and is_plain_word(spun) and weight > candidates.get(spun, ("", 0))[1]:
+                if spun and spun != original and is_spinner_output(spun) and weight > candidates.get(spun, ("", 0))[1]:
                     candidates[spun] = (relation, weight)
             if not chains:
                 continue
             for relative, (_, share) in _normalised(first_step).items():
+                if not is_plain_word(relative):
+                    continue  # a number is a spinner's output, never looked up again
                 for further, (_, second) in _normalised(relatives(wordnet, relative)).items():
                     spun = inflect(further, tag)
                     weight = CHAIN_WEIGHT * share * second

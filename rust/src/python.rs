@@ -297,11 +297,16 @@ fn token(value: i64) -> PyResult<Token> {
 
 #[pymethods]
 impl TrigramModel {
+    /// The model in the file at `path`; `aliases` maps words it should read as others it knows
+    /// (numbers written as digits, read as their spoken names).
     #[new]
-    fn new(path: PathBuf) -> PyResult<Self> {
-        trigram::TrigramModel::open(&path)
-            .map(|inner| TrigramModel { inner })
-            .map_err(|error| PyOSError::new_err(error.to_string()))
+    #[pyo3(signature = (path, aliases = None))]
+    fn new(path: PathBuf, aliases: Option<HashMap<String, String>>) -> PyResult<Self> {
+        let mut inner = trigram::TrigramModel::open(&path).map_err(|error| PyOSError::new_err(error.to_string()))?;
+        for (alias, word) in aliases.unwrap_or_default() {
+            inner.add_alias(&alias, &word);
+        }
+        Ok(TrigramModel { inner })
     }
 
     /// The n-gram counts: (unigrams, bigrams, trigrams).

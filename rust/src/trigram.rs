@@ -183,6 +183,15 @@ impl TrigramModel {
         self.counts
     }
 
+    /// Read `alias` as `word` wherever the model is asked about it ("1" as "one": the model was
+    /// trained on speech transcripts, which spell numbers out). A word the model already knows
+    /// keeps its own entry; an alias of a word it does not know is ignored.
+    pub fn add_alias(&mut self, alias: &str, word: &str) {
+        if let Some(id) = self.id(word) {
+            self.vocabulary.entry(alias.to_owned()).or_insert(id);
+        }
+    }
+
     /// The id of `word`, if the model knows it.
     pub fn id(&self, word: &str) -> WordId {
         self.vocabulary.get(word).copied()
@@ -353,6 +362,19 @@ mod tests {
         let known = model.prob("conference", &["news", "a"]).unwrap();
         let odd = model.prob("league", &["quality", "a"]).unwrap();
         assert!(known > odd + 10_000, "{known} vs {odd}");
+    }
+
+    #[test]
+    fn an_alias_is_read_as_its_word_and_a_known_word_keeps_its_own_entry() {
+        let Some(mut model) = shipped() else { return };
+        assert_eq!(model.id("1"), None);
+        model.add_alias("1", "one");
+        model.add_alias("the", "one");
+        model.add_alias("4711", "no-such-word-in-the-model");
+        assert_eq!(model.id("1"), model.id("one"));
+        assert_eq!(model.prob("week", &["1", "in"]), model.prob("week", &["one", "in"]));
+        assert_ne!(model.id("the"), model.id("one"));
+        assert_eq!(model.id("4711"), None);
     }
 }
 

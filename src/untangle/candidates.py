@@ -57,7 +57,7 @@ class Candidates:
         forms = self._forms
         for position, word in enumerate(words):
             text = word.token.text
-            if not (text.isalpha() or "-" in text):
+            if not (text.isalpha() or "-" in text or (text.isdigit() and text.isascii())):  # "1" for "one"
                 found.append([])
                 continue
             listed = forms.get(word.lower)

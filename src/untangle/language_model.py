@@ -28,6 +28,26 @@ CACHE_LIMIT = 300_000  # scores kept between calls (about 45 MB): enough for a l
 # made the posteriors more honest: changes at p >= 0.7 are right 98% of the time (97% at 1.0).
 CONTEXT_WEIGHT = 0.6
 History = tuple[str, ...]  # most recent word first, at most two
+# The trigram model was trained on speech transcripts, which spell numbers out: it knows "one" and
+# not "1", and would read every numeral as a rare unknown word (so "in 1 week" looked spun for
+# "in one week"). A number whose name is one word is read as that word; which of the two the
+# author wrote is then the spinner model's question, not the trigram's.
+_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten") + (
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
+_TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+SPOKEN_NUMBERS = {str(number): name for number, name in enumerate(_NAMES)} | {
+    str(tens * 10): name for tens, name in enumerate(_TENS, 3)
+}
 
 
 def model_file() -> str:
@@ -64,7 +84,7 @@ class LanguageModel:
         path = model_file()  # the model file ships in pocketsphinx's package
         core = compiled_core() if compiled else None
         # `core` is the compiled model (None on the Python path): the fit and decoder run in it.
-        self.core = core.TrigramModel(path) if core else None
+        self.core = core.TrigramModel(path, SPOKEN_NUMBERS) if core else None
         if self.core is None:
             import pocketsphinx
 
@@ -80,7 +100,11 @@ class LanguageModel:
         key = (word, history)
         cached = self._cache.get(key)
         if cached is None:
-            raw = self._model.prob([word, *history[:2]])
+            if self.core is None:  # the compiled model holds the spoken names as aliases
+                spoken = SPOKEN_NUMBERS.get
+                raw = self._model.prob([spoken(word, word), *(spoken(h, h) for h in history[:2])])
+            else:
+                raw = self._model.prob([word, *history[:2]])
             unknown = raw is None or raw <= OOV_SENTINEL  # the core says None, pocketsphinx a sentinel
             cached = self.unigram_logprob(word) if unknown else raw * LN_BASE
             cached *= CONTEXT_WEIGHT
@@ -95,7 +119,7 @@ class LanguageModel:
 
     def in_vocabulary(self, word: str) -> bool:
         """True if the trigram model knows `word`."""
-        raw = self._model.prob([word])
+        raw = self._model.prob([SPOKEN_NUMBERS.get(word, word) if self.core is None else word])
         return raw is not None and raw > OOV_SENTINEL
 
     def word_id(self, word: str) -> int | None:
