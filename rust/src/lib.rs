@@ -17,6 +17,7 @@ pub mod lattice;
 pub mod params;
 pub mod spinner;
 pub mod trigram;
+pub mod vocabulary;
 
 #[cfg(feature = "python")]
 mod python;

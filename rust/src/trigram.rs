@@ -10,8 +10,8 @@
 use std::fs::File;
 use std::path::Path;
 
+use crate::vocabulary::Vocabulary;
 use memmap2::Mmap;
-use rustc_hash::FxHashMap as HashMap;
 
 const HEADER: &[u8] = b"Trie Language Model";
 const QUANT_BITS: u32 = 16;
@@ -115,7 +115,8 @@ pub struct TrigramModel {
     next_bits: u32,
     next_mask: u32,
     trigrams: Level,
-    vocabulary: HashMap<String, u32>,
+    words: std::ops::Range<usize>, // the vocabulary's words in the map, NUL-separated
+    vocabulary: Vocabulary,
 }
 
 /// A word's place in the model's vocabulary; words it does not know have none.
@@ -157,11 +158,8 @@ impl TrigramModel {
         let words = bytes
             .get(words_at + 4..words_at + 4 + length)
             .ok_or_else(|| bad("the model file's vocabulary is truncated"))?;
-        let mut vocabulary = HashMap::with_capacity_and_hasher(counts[0] as usize, Default::default());
-        for (id, word) in words.split(|&byte| byte == 0).take(counts[0] as usize).enumerate() {
-            let word = std::str::from_utf8(word).map_err(|_| bad("a vocabulary word is not UTF-8"))?;
-            vocabulary.entry(word.to_owned()).or_insert(id as u32);
-        }
+        let vocabulary =
+            Vocabulary::index(words, counts[0] as usize).ok_or_else(|| bad("a vocabulary word is not UTF-8"))?;
         if vocabulary.len() < counts[0] as usize - 1 {
             return Err(bad("the model file's vocabulary is shorter than its unigram count"));
         }
@@ -174,6 +172,7 @@ impl TrigramModel {
             next_bits,
             next_mask: mask(next_bits),
             trigrams,
+            words: words_at + 4..words_at + 4 + length,
             vocabulary,
         })
     }
@@ -188,13 +187,13 @@ impl TrigramModel {
     /// keeps its own entry; an alias of a word it does not know is ignored.
     pub fn add_alias(&mut self, alias: &str, word: &str) {
         if let Some(id) = self.id(word) {
-            self.vocabulary.entry(alias.to_owned()).or_insert(id);
+            self.vocabulary.alias(&self.map[self.words.clone()], alias, id);
         }
     }
 
     /// The id of `word`, if the model knows it.
     pub fn id(&self, word: &str) -> WordId {
-        self.vocabulary.get(word).copied()
+        self.vocabulary.id(&self.map[self.words.clone()], word)
     }
 
     #[inline]

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from untangle.candidates import REVERSE_PRESELECT, Candidates
-from untangle.context import ContextScorer, TrigramScorer
 from untangle.decision import DEFAULT_THRESHOLD, decide, from_suggestions, with_case_of
 from untangle.decoding import Sentence, pool
 from untangle.dictionary import BUILTIN, Dictionary, Entry, builtin
@@ -40,6 +39,7 @@ from untangle.segment import segmented
 from untangle.spinner_model import SpinLevels, SubstitutionTable, level_key
 
 if TYPE_CHECKING:
+    from untangle.context import ContextScorer
     from untangle.tokenizer import Token
 
 
@@ -122,6 +122,7 @@ class Engine:
         if trace:
             self._trace_levels(work, fitted[0])
         if options.context is not None:
+            from untangle.context import TrigramScorer  # the neural tier's: not loaded without it
             from untangle.settle import settle
 
             levels, table = fitted
