@@ -95,8 +95,25 @@ def test_the_score_weighs_listed_forms_against_their_frequency_as_themselves() -
     assert screen.score(["zyxw", "qqq"]) == float("-inf")  # nothing listed: no evidence of spinning
     # "astatine" is far likelier the spinner's "at" than itself; "the" is listed for nothing.
     assert screen.score(["he", "said", "astatine", "the", "meeting"]) > -THRESHOLD
-    strongest_first = [strength for _, strength in screen.forms("astatine")]
+    strongest_first = [strength for _, strength, _ in screen.forms("astatine")]
     assert strongest_first == sorted(strongest_first, reverse=True)
+
+
+def test_the_score_is_the_best_rate_likelihood_ratio_of_the_forms_found() -> None:
+    import math
+
+    from untangle.screen import RATES, STRONGEST
+
+    screen = _screen()
+    words = ["helium", "said", "astatine", "the", "meeting", "successful", "june"]
+    strengths = []
+    for word in words:
+        forms = [(parts, strength) for parts, strength, _ in screen.forms(word) if len(parts) == 1]
+        if forms:
+            strengths.append(min(forms[0][1], STRONGEST))
+    assert len(strengths) >= 3
+    expected = max(sum(math.log(1 - rate + rate * math.exp(s)) for s in strengths) for rate in RATES)
+    assert screen.score(words) == pytest.approx(expected, rel=1e-12)
 
 
 def test_its_memory_of_word_types_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -39,7 +39,9 @@ STRONGEST = 30.0  # a strength above this counts as this much (e^30 is past any 
 CACHE_LIMIT = 200_000  # word types whose spun forms are remembered; cleared past it (flat on a stream)
 WORD = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
 
-Forms = tuple[tuple[tuple[str, ...], float], ...]  # (a spun form's words, its strength), strongest first
+# (a spun form's words, its strength, ln(1 - s + s e^strength) at each spin rate s of RATES),
+# strongest first: the terms are worked out once per form, not once per occurrence
+Forms = tuple[tuple[tuple[str, ...], float, tuple[float, ...]], ...]
 
 
 class Screen:
@@ -57,21 +59,20 @@ class Screen:
     def score(self, words: list[str]) -> float:
         """ln of the best spin rate's likelihood ratio, spun against clean, of these lower-case words
         (-inf when none of them is a listed spun form)."""
-        strengths = []
+        found = []
         position, count = 0, len(words)
         while position < count:
             forms = self.forms(words[position])
             step = 1
-            for parts, strength in forms:  # strongest first: the first that matches here counts
+            for parts, _, terms in forms:  # strongest first: the first that matches here counts
                 if len(parts) == 1 or tuple(words[position : position + len(parts)]) == parts:
-                    strengths.append(min(strength, STRONGEST))
+                    found.append(terms)
                     step = len(parts)
                     break
             position += step
-        if not strengths:
+        if not found:
             return -math.inf
-        log, exp = math.log, math.exp
-        return max(sum(log(1.0 - rate + rate * exp(s)) for s in strengths) for rate in RATES)
+        return max(sum(column) for column in zip(*found, strict=True))
 
     def forms(self, word: str) -> Forms:
         """The spun forms the tables list that begin with `word`, with their strengths."""
@@ -83,7 +84,7 @@ class Screen:
                     by_form.setdefault(entry.spun, []).append(entry)
             found = tuple(
                 sorted(
-                    ((tuple(form.split(" ")), _strength(entries)) for form, entries in by_form.items()),
+                    (_form(form, _strength(entries)) for form, entries in by_form.items()),
                     key=lambda item: -item[1],
                 )
             )
@@ -91,6 +92,12 @@ class Screen:
                 self._forms.clear()
             self._forms[word] = found
         return found
+
+
+def _form(form: str, strength: float) -> tuple[tuple[str, ...], float, tuple[float, ...]]:
+    """A spun form's words, strength and likelihood-ratio term at each spin rate."""
+    capped = min(strength, STRONGEST)
+    return tuple(form.split(" ")), strength, tuple(math.log(1.0 - rate + rate * math.exp(capped)) for rate in RATES)
 
 
 def _strength(entries: list) -> float:  # noqa: ANN001 - entries of one spun form
