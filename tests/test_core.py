@@ -179,10 +179,12 @@ def _fit_texts() -> list[str]:
     whole = spun(CLEAN + "\n" + MORE)
     page = CLEAN + "\n" + spun(LONGER.split("\n\n")[1]) + "\n\n" + MORE  # one spun block in a clean page
     light = spun(LONGER + "\n" + CLEAN, every=4)  # a low-rate spinner's few swaps
-    return [CLEAN, whole, page, light, "Helium said.", "Helium is lighter than air, astatine least."]
+    paragraphs = [p for p in (CLEAN + "\n" + LONGER + "\n" + MORE).split("\n") if p.strip()]
+    first = "\n".join([spun(paragraphs[0]), *paragraphs[1:]]) + "\n"  # where the rate check refuses the low rate
+    return [CLEAN, whole, page, light, "Helium said.", "Helium is lighter than air, astatine least.", first]
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(7))
 def test_compiled_fit_equals_python(index):
     """The document fit in the core gives the Python fit's restoration on whole spun texts, a page
     with one spun paragraph, a lightly spun text, clean text and one-liners."""

@@ -95,3 +95,23 @@ def test_explain_says_which_level_each_word_was_read_at() -> None:
     assert spun and all(0.0 < s.spin_level < 1.0 for s in spun)
     assert {s.reading for s in spun} == {"usual levels"}
     assert "spin_level" in spun[0].as_dict() and spun[0].as_dict()["reading"] == "usual levels"
+
+
+def test_a_page_whose_spun_paragraph_is_densely_spun_is_not_read_at_the_low_rate() -> None:
+    """The low rate must explain the paragraphs the usual levels find spun at least as well: a
+    page with one densely spun paragraph (every word our little spinner knows replaced) among
+    many clean ones is read at the usual levels, so the clean paragraphs are not drawn toward
+    "lightly spun" (at the low rate they read 0.05-0.12) and the spun one is read as it is."""
+    from own_texts import CLEAN as OWN_CLEAN
+    from own_texts import LONGER, MORE
+    from test_core import spun
+
+    from untangle.explain import explain
+
+    paragraphs = [p for p in (OWN_CLEAN + "\n" + LONGER + "\n" + MORE).split("\n") if p.strip()]
+    text = "\n".join([spun(paragraphs[0]), *paragraphs[1:]]) + "\n"
+    assert {s.reading for s in explain(text)} == {"usual levels"}
+    result = untangle.restore(text)
+    assert result.paragraphs[0].spun_probability > 0.9
+    assert max(p.spun_probability for p in result.paragraphs[1:]) < 0.05
+    assert result.text.split("\n")[1:] == text.split("\n")[1:]

@@ -47,6 +47,28 @@ fn odd_types(document: &Document, decoded: &[Decoded]) -> usize {
         .count()
 }
 
+/// ln P(spun paragraphs | these levels) against as written, uncapped: each word type's mean
+/// evidence in every paragraph `paragraphs` reads as spun (P >= one half). The cap that keeps one
+/// type from deciding whether a paragraph is spun clips a strong swap alike at every rate, so
+/// comparing rates needs the evidence in full.
+fn stretch_evidence(document: &Document, decoded: &[Decoded], paragraphs: &Ordered<i64, f64>) -> Option<f64> {
+    let mut by_type: Ordered<(i64, u32), (f64, usize)> = Ordered::new();
+    for (sentence, state) in document.sentences.iter().zip(decoded) {
+        if paragraphs.get(&sentence.paragraph).unwrap_or(0.0) < 0.5 {
+            continue;
+        }
+        for (word, &evidence) in sentence.words.iter().zip(&state.evidence) {
+            let tally = by_type.slot((sentence.paragraph, word.lower), (0.0, 0));
+            tally.0 += evidence;
+            tally.1 += 1;
+        }
+    }
+    if by_type.is_empty() {
+        return None;
+    }
+    Some(by_type.items.iter().map(|(_, (sum, count))| sum / *count as f64).sum())
+}
+
 /// Fit the document and decode every sentence.
 pub fn fit(document: &Document, scoring: &Scoring, p: &Params) -> Fit {
     let entries = &document.entries;
@@ -73,6 +95,7 @@ pub fn fit(document: &Document, scoring: &Scoring, p: &Params) -> Fit {
         }
         if iteration == 0 && throughout < 0.5 && odd_types(document, &decoded) >= p.low_rate_min_odd_types {
             let low = Levels::prior(p.low_rate_scale, p);
+            let usual_stretches = stretch_evidence(document, &decoded, &paragraphs);
             let kept: Vec<_> = decoded
                 .iter()
                 .map(|s| (s.posteriors.clone(), s.evidence.clone()))
@@ -81,7 +104,11 @@ pub fn fit(document: &Document, scoring: &Scoring, p: &Params) -> Fit {
                 decode::decode(sentence, state, entries, &low, &mut table, scoring, false);
             }
             let found = verdict(document, &decoded, p.low_rate_penalty, p);
-            if found.evidence > evidence {
+            // Paragraphs the usual levels find spun are a spinner's run: the low rate must
+            // explain them at least as well, or it is no reading of them.
+            let low_stretches = stretch_evidence(document, &decoded, &paragraphs);
+            let stretches_refuse = matches!((usual_stretches, low_stretches), (Some(u), Some(l)) if u >= l);
+            if found.evidence > evidence && !stretches_refuse {
                 (levels, document_spun, paragraphs) = (low, found.document, found.paragraphs);
             } else {
                 for (state, (posteriors, evidence)) in decoded.iter_mut().zip(kept) {

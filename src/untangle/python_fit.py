@@ -73,15 +73,38 @@ def try_low_rate(
     higher marginal likelihood against the text as written than `evidence`, the usual
     levels' over every kind of document)."""
     high = [(s.posteriors, s.evidence) for s in work]
+    usual_stretches = stretch_evidence(work, spun_paragraph)
     low = SpinLevels(scale=LOW_RATE_SCALE)
     for sentence in work:
         sentence.posteriors = decode(candidates, sentence, low, table, False)
     low_document, low_paragraph, _, low_evidence = spun_paragraphs(work, LOW_RATE_PENALTY)
-    if low_evidence > evidence:
+    # Paragraphs the usual levels find spun are a spinner's run: the low rate must explain
+    # them at least as well, or it is no reading of them.
+    low_stretches = stretch_evidence(work, spun_paragraph)
+    refused = usual_stretches is not None and low_stretches is not None and usual_stretches >= low_stretches
+    if low_evidence > evidence and not refused:
         return low, low_document, low_paragraph
     for sentence, (posteriors, evidence) in zip(work, high, strict=True):
         sentence.posteriors, sentence.evidence = posteriors, evidence
     return SpinLevels(), document_spun, spun_paragraph
+
+
+def stretch_evidence(work: list[Sentence], spun_paragraph: dict[int, float]) -> float | None:
+    """ln P(spun paragraphs | these levels) against as written, uncapped: each word type's mean
+    evidence in every paragraph `spun_paragraph` reads as spun (P >= one half), or None if
+    none is. The cap that keeps one type from deciding whether a paragraph is spun clips a
+    strong swap alike at every rate, so comparing rates needs the evidence in full."""
+    by_type: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0])
+    for sentence in work:
+        if spun_paragraph.get(sentence.paragraph, 0.0) < 0.5:
+            continue
+        for word, evidence in sentence.evidence:
+            tally = by_type[(sentence.paragraph, word)]
+            tally[0] += evidence
+            tally[1] += 1
+    if not by_type:
+        return None
+    return sum(total / count for total, count in by_type.values())
 
 
 def maximise(
