@@ -224,3 +224,50 @@ def test_a_sure_change_of_a_word_the_text_uses_as_itself_is_checked(
     # A scorer that finds the change the likelier reading keeps it.
     kept = _restore(HELIUM, Recording(for_written("Helium", -30.0))).changes
     assert ("Helium", "He") in {(c.old, c.new) for c in kept}
+
+
+# A page of our own: a clean paragraph, a spun one, a lightly spun one and a clean one. The
+# trigram fit leaves the first (clean) paragraph in doubt (P(spun) about 0.4, near the page kind's
+# prior: its few suspicious words read as written even given a spun paragraph).
+PAGE = [
+    "The town council met on Tuesday evening to discuss the budget for the coming year, and most "
+    "members agreed that the roads should come first.",
+    "The mayor said connected Monday that the city volition unfastened the bridge successful March. "
+    "Workers person been repairing it since the flood, and they person finished most of the deck.",
+    "Traffic volition return to the old road successful the spring, when the last of the barriers "
+    "comes down and the crews move on to the next town.",
+    "A public meeting about the plans for the old mill will be held next month at the community "
+    "centre, and everyone is welcome to attend.",
+]
+
+
+def _judging(changes_fit: float):  # noqa: ANN202
+    """A scorer that finds any word the page does not hold `changes_fit` nats likelier (or less
+    likely, if negative) than the words as written, whatever the reading in place."""
+    written = {word.strip(".,").lower() for paragraph in PAGE for word in paragraph.split()}
+
+    def fit(piece: str) -> float:
+        return changes_fit if any(w.strip(".,").lower() not in written for w in piece.split()) else 0.0
+
+    def rule(text: str, variant: Variant) -> float:
+        if variant.replacement is None:
+            return -math.inf
+        return fit(variant.replacement) - fit(text[variant.start : variant.end])
+
+    return rule
+
+
+def test_the_scorer_weighs_in_on_a_paragraph_the_trigram_fit_leaves_in_doubt() -> None:
+    """A paragraph the fit reads as perhaps spun (short of one half) has its suspicious words
+    scored too: where the wider context finds the words as written unlikely, the paragraph is
+    likelier spun; where it finds them right, it is likelier clean. Paragraphs the fit is sure
+    of keep their reading."""
+    text = "\n".join(PAGE) + "\n"
+    plain = default_engine().restore(text).paragraphs
+    assert 0.05 <= plain[0].spun_probability < 0.5 and plain[1].spun_probability > 0.99
+    written_fits = _restore(text, Recording(_judging(-10.0)))
+    assert written_fits.paragraphs[0].spun_probability < plain[0].spun_probability
+    assert written_fits.text.split("\n")[0] == PAGE[0]
+    written_fails = _restore(text, Recording(_judging(10.0)))
+    assert written_fails.paragraphs[0].spun_probability > 0.5 > plain[0].spun_probability
+    assert written_fails.paragraphs[1].spun_probability == pytest.approx(plain[1].spun_probability)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from untangle.context import ContextScorer, Passage, Variant
 from untangle.lattice import Arc
+from untangle.spinner_model import logit, sigmoid
 
 # A position is open when no reading of it has at least this posterior (given a spun paragraph).
 # On the development article 0.9 reads as well as 0.95 and 0.98 (0.841 / 0.974 at the default
@@ -47,7 +48,15 @@ CHECK_SURE = True
 FLOOR = 0.04
 MAX_LISTED = 2  # listed originals per open position, likeliest first
 MAX_READINGS = 8  # readings of one group, by lattice posterior
-MIN_PARAGRAPH_SPUN = 0.5  # below it no change can reach a confidence of one half: not scored
+MIN_PARAGRAPH_SPUN = 0.5  # below it no change can reach a confidence of one half: not decided
+# A paragraph the trigram fit leaves in doubt (at least this likely spun, short of one half) is
+# read again: each of its suspicious words is scored by the context scorer, and how much less
+# likely the scorer finds the words as written than the trigram did is evidence that the
+# paragraph is spun (the Bayes factor of a word is P(kept) / P(as written | spun), so changing
+# the context model changes it by the ratio of the two P(as written | spun)). A lightly spun
+# paragraph beside a spun one, whose forms the page kind counts once, is found so.
+DOUBTFUL = 0.05
+MAX_GROUP_EVIDENCE = 3.0  # nats one group may move its paragraph by, as one word type may in the fit
 # Weights of the two language models against the channel model's log-probabilities (the trigram
 # adds the words right after a variant). Both models read the same context, so their evidence
 # overlaps: at full weight (1.0, 0.5) the posteriors were overconfident (our tuning articles'
@@ -110,8 +119,10 @@ def settle(
         pieces.append(gap)
         length += len(gap)
         reading = _reading_text(text, sentence, best, casing)
-        if spun_paragraph.get(sentence.paragraph, 0.0) >= MIN_PARAGRAPH_SPUN:
-            planned = _plan(text, sentence, by_start, best, length, casing, pool, kept)
+        spun = spun_paragraph.get(sentence.paragraph, 0.0)
+        if spun >= DOUBTFUL:
+            doubtful = spun < MIN_PARAGRAPH_SPUN
+            planned = _plan(text, sentence, by_start, best, length, casing, pool, kept, doubtful)
             if planned is not None:
                 passages.append(Passage(length, length + len(reading), planned[1]))
                 jobs.append((sentence, planned[0]))
@@ -123,7 +134,9 @@ def settle(
     current = "".join(pieces) + text[consumed:]
     local = trigram.score(current, passages) if TRIGRAM_SHARE else [[0.0] * len(p.variants) for p in passages]
     context = scorer.score(current, [_priced(p, near) for p, near in zip(passages, local, strict=True)])
+    shift: dict[int, float] = {}  # per doubtful paragraph: ln Bayes factor the scorer adds
     for (sentence, groups), wide, near in zip(jobs, context, local, strict=True):
+        doubtful = spun_paragraph.get(sentence.paragraph, 0.0) < MIN_PARAGRAPH_SPUN
         index = 0
         for group, base, readings, by_start, slot in groups:
             scored = {}
@@ -140,7 +153,22 @@ def settle(
                 index += 1
             if not any(all(a.payload is None for a in r) for r in scored):
                 continue  # a checked change whose words as written looked hopeless: as the lattice has it
-            _decide_group(sentence, group, by_start, scored, scorer.name, anything)
+            before = _as_written(sentence, group, by_start)
+            after = _decide_group(sentence, group, by_start, scored, scorer.name, anything)
+            if doubtful:
+                gain = math.log(max(before, 1e-12)) - math.log(max(after, 1e-12))
+                gain = max(-MAX_GROUP_EVIDENCE, min(MAX_GROUP_EVIDENCE, gain))
+                shift[sentence.paragraph] = shift.get(sentence.paragraph, 0.0) + gain
+    for paragraph, gain in shift.items():
+        spun_paragraph[paragraph] = sigmoid(logit(spun_paragraph[paragraph]) + gain)
+
+
+def _as_written(sentence, group, by_start) -> float:  # noqa: ANN001
+    """The lattice's P(the group's words as written | spun paragraph): its kept arcs' posteriors."""
+    probability = 1.0
+    for position in range(*group):
+        probability *= sum(p for a, p in by_start.get(position, []) if a.payload is None) or 1.0
+    return probability
 
 
 def _priced(passage: Passage, local: list[float]) -> Passage:
@@ -152,13 +180,16 @@ def _priced(passage: Passage, local: list[float]) -> Passage:
     return dataclasses.replace(passage, variants=variants)
 
 
-def _plan(text, sentence, by_start, best, offset, casing, pool, kept):  # noqa: ANN001, ANN202
-    """The open groups of a sentence and the variants that score them, or None if nothing is open."""
+def _plan(text, sentence, by_start, best, offset, casing, pool, kept, doubtful=False):  # noqa: ANN001, ANN202
+    """The open groups of a sentence and the variants that score them, or None if nothing is open
+    (in a doubtful paragraph every suspicious word is open: each is evidence of its paragraph)."""
     best_at = {arc.start: arc for arc in best}
     open_positions = sorted(
         position
         for position, options in by_start.items()
-        if len(options) > 1 and options[0][1] < SURE and any(_listed(a) and p >= FLOOR for a, p in options)
+        if len(options) > 1
+        and (doubtful or options[0][1] < SURE)
+        and any(_listed(a) and p >= FLOOR for a, p in options)
     )
     checked = [
         position
@@ -331,8 +362,9 @@ def _readings(group, by_start, best_at, sentence) -> list[tuple[Arc, ...]]:  # n
     return kept
 
 
-def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -> None:  # noqa: ANN001
-    """Posteriors of the group's arcs from its scored readings, unlisted originals included."""
+def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -> float:  # noqa: ANN001
+    """Posteriors of the group's arcs from its scored readings, unlisted originals included;
+    returns the words as written's share."""
     unknown_at = {
         position: next((a for a, _ in options if _unlisted(a)), None)
         for position, options in by_start.items()
@@ -361,8 +393,8 @@ def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -
     top = max(logits.values())
     norm = top + math.log(sum(math.exp(v - top) for v in logits.values()))
     posterior: dict[Arc, float] = {}
-    for reading, logit in logits.items():
-        share = math.exp(logit - norm)
+    for reading, value in logits.items():
+        share = math.exp(value - norm)
         for arc in reading:
             posterior[arc] = posterior.get(arc, 0.0) + share
     for position in range(*group):
@@ -377,3 +409,4 @@ def _decide_group(sentence, group, by_start, scored, name, anything=-math.inf) -
         for arc in reading:
             if _listed(arc):
                 sentence.verdicts[arc] = Settled(name, context - written[0], local - written[1])
+    return sum(math.exp(logits[r] - norm) for r in logits if all(a.payload is None for a in r))
