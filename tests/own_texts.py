@@ -1,4 +1,5 @@
-"""Texts we wrote for untangle's tests: news-like prose with no spinner in it."""
+"""Texts we wrote for untangle's tests: news-like prose with no spinner in it, and `spun()`, a
+little spinner of our own that swaps the famous words in them."""
 
 from __future__ import annotations
 
@@ -37,3 +38,36 @@ back on display in the spring. The children's room now has more light, and the r
 the windows were full on the first morning. A retired teacher who comes every week said the
 building felt warmer than it had in years.
 """
+
+
+SWAPS = {
+    "he": "helium",
+    "at": "astatine",
+    "in": "successful",
+    "on": "connected",
+    "as": "arsenic",
+    "have": "person",
+    "because": "due to the fact that",
+    "new": "caller",
+    "would": "volition",
+    "next": "adjacent",
+    "said": "aforesaid",
+    "some": "immoderate",
+    "first": "archetypal",
+    "be": "beryllium",
+    "the": "the",
+}
+
+
+def spun(text: str, every: int = 1) -> str:
+    """`text` with every `every`-th word our little spinner knows replaced (case kept)."""
+    out, seen = [], 0
+    for word in text.split(" "):
+        bare = word.strip(".,\n").lower()
+        if bare in SWAPS and SWAPS[bare] != bare:
+            seen += 1
+            if seen % every == 0:
+                replacement = SWAPS[bare]
+                word = word.replace(word.strip(".,\n"), replacement.capitalize() if word[:1].isupper() else replacement)
+        out.append(word)
+    return " ".join(out)

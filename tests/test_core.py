@@ -19,7 +19,7 @@ from untangle.language_model import OOV_SENTINEL, LanguageModel
 from untangle.lattice import Arc, arc_posteriors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from own_texts import CLEAN, LONGER, MORE  # noqa: E402 - a helper module next to the tests
+from own_texts import CLEAN, LONGER, MORE, spun  # noqa: E402 - a helper module next to the tests
 
 MODEL_PATH = pocketsphinx.get_model_path("en-us/en-us.lm.bin")
 WRITTEN = (
@@ -140,39 +140,6 @@ def test_same_restoration_either_way():
     assert [(c.start, c.new, c.tier) for c in found.changes] == [(c.start, c.new, c.tier) for c in expected.changes]
     for mine, theirs in zip(found.changes + found.held_back, expected.changes + expected.held_back, strict=True):
         assert math.isclose(mine.confidence, theirs.confidence, rel_tol=1e-9)  # sums taken in another order
-
-
-SWAPS = {
-    "he": "helium",
-    "at": "astatine",
-    "in": "successful",
-    "on": "connected",
-    "as": "arsenic",
-    "have": "person",
-    "because": "due to the fact that",
-    "new": "caller",
-    "would": "volition",
-    "next": "adjacent",
-    "said": "aforesaid",
-    "some": "immoderate",
-    "first": "archetypal",
-    "be": "beryllium",
-    "the": "the",
-}
-
-
-def spun(text: str, every: int = 1) -> str:
-    """`text` with every `every`-th word our little spinner knows replaced (case kept)."""
-    out, seen = [], 0
-    for word in text.split(" "):
-        bare = word.strip(".,\n").lower()
-        if bare in SWAPS and SWAPS[bare] != bare:
-            seen += 1
-            if seen % every == 0:
-                replacement = SWAPS[bare]
-                word = word.replace(word.strip(".,\n"), replacement.capitalize() if word[:1].isupper() else replacement)
-        out.append(word)
-    return " ".join(out)
 
 
 def _fit_texts() -> list[str]:

@@ -103,8 +103,7 @@ def test_a_page_whose_spun_paragraph_is_densely_spun_is_not_read_at_the_low_rate
     many clean ones is read at the usual levels, so the clean paragraphs are not drawn toward
     "lightly spun" (at the low rate they read 0.05-0.12) and the spun one is read as it is."""
     from own_texts import CLEAN as OWN_CLEAN
-    from own_texts import LONGER, MORE
-    from test_core import spun
+    from own_texts import LONGER, MORE, spun
 
     from untangle.explain import explain
 
