@@ -11,6 +11,7 @@ from pathlib import Path
 import untangle
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # own_texts, a helper module next to the tests
 # Our own clean paragraphs: a page about a library's move, with a headline and a byline.
 CLEAN = [
     "Town Library Moves to the Old Post Office",
@@ -114,3 +115,26 @@ def test_a_page_whose_spun_paragraph_is_densely_spun_is_not_read_at_the_low_rate
     assert result.paragraphs[0].spun_probability > 0.9
     assert max(p.spun_probability for p in result.paragraphs[1:]) < 0.05
     assert result.text.split("\n")[1:] == text.split("\n")[1:]
+
+
+def test_a_word_one_spinner_keeps_is_restored_where_another_replaced_it() -> None:
+    """Two spinners on one page: the first leaves "said" as written (eight times), the second
+    writes "aforesaid" for it. The plain occurrences are evidence that "said" is not replaced,
+    but one type's say is capped (3 nats) like every other: uncapped, eight of them ruled "said"
+    out and "aforesaid" was read as "same" or left."""
+    import own_texts
+    from own_texts import CLEAN as OWN_CLEAN
+    from own_texts import LONGER, MORE, spun
+
+    first_spinner = {k: v for k, v in own_texts.SWAPS.items() if k != "said"}
+    original = own_texts.SWAPS
+    try:
+        own_texts.SWAPS = first_spinner
+        keeps_said = spun(OWN_CLEAN)
+    finally:
+        own_texts.SWAPS = original
+    text = keeps_said + "\n" + spun(MORE) + "\n" + spun(LONGER)
+    assert text.count("aforesaid") == 4 and keeps_said.count(" said ") >= 6
+    out = untangle.fix(text)
+    assert "aforesaid" not in out
+    assert out.count("said") == text.count("said")  # every "aforesaid" became "said", no other "said" moved

@@ -168,7 +168,7 @@ impl Table {
             None => {
                 let expected = self.spun_words * 10f64.powf(entry.original_zipf - 9.0) * self.p.burstiness;
                 let kept = self.kept_as_written.get(&entry.original).copied().unwrap_or(0.0);
-                let value = kept * self.p.leak.ln() + expected * (1.0 - self.p.leak);
+                let value = (kept * self.p.leak.ln()).max(-self.p.max_word_evidence) + expected * (1.0 - self.p.leak);
                 self.evidence.insert(entry.original, value);
                 value
             }

@@ -263,5 +263,6 @@ class SubstitutionTable:
             # Plain occurrences are Poisson: at English's rate if the spinner leaves the word
             # alone, at LEAK times that if it replaces it. (The rate's own terms cancel: with
             # them on one side only, a rare word written once looked *more* likely replaced.)
-            evidence = self._evidence[entry.original] = kept * math.log(LEAK) + expected * (1.0 - LEAK)
+            evidence = max(kept * math.log(LEAK), -MAX_WORD_EVIDENCE) + expected * (1.0 - LEAK)
+            self._evidence[entry.original] = evidence
         return replacement(level, evidence)
