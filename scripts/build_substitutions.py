@@ -10,8 +10,8 @@ of swaps WordNet does not explain (scripts/curated_substitutions.tsv).
 
 Run:  python scripts/build_substitutions.py            (writes data/substitutions.tsv)
       python scripts/build_substitutions.py --check    (exit 1 if the committed file is stale)
-Needs: Debian wordnet-base (WordNet 3.0), wordfreq, lemminflect. Untangle itself needs none of
-WordNet at run time: it reads only the generated TSV.
+Needs: Debian wordnet-base (WordNet 3.0) and mythes-en-us (LibreOffice's thesaurus, WordNet 3.1),
+wordfreq, lemminflect. Untangle itself needs neither at run time: it reads only the generated TSV.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from lemminflect import getAllInflections, getAllLemmas
 from wordfreq import top_n_list, zipf_frequency
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from thesaurus import Thesaurus  # noqa: E402
 from wordnet import WordNet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,12 +67,14 @@ HEADER = """\
 # Columns (tab-separated):
 #   spun       the word or phrase as it appears in spun text (lower case, words separated by a space)
 #   original   what the spinner replaced (lower case)
-#   relation   how WordNet links them: synonym, similar, hypernym, chain (two steps), or curated
+#   relation   how WordNet (3.0, or 3.1 as LibreOffice's thesaurus) links them: synonym, similar,
+#              hypernym, chain (two steps), or curated
 #   prior      P(spinner writes `spun` | it replaces `original`), over all of original's relatives
 #   spun_zipf  wordfreq Zipf frequency of the spun form (0 when unknown)
 #   original_zipf  wordfreq Zipf frequency of the original
 #   picks      which pick rules choose `spun` first for `original` (a bit per rule of PICK_ORDERS:
-#              1 adjectives first, 2 nouns first, 4 verbs first, 8 adverbs first; 0 for none):
+#              1 adjectives first, 2 nouns first, 4 verbs first, 8 adverbs first, 16 adjectives
+#              first in the thesaurus; 0 for none):
 #              untangle learns per document which rule its spinner follows
 """
 ORIGINALS_HEADER = """\
@@ -79,9 +82,10 @@ ORIGINALS_HEADER = """\
 # scripts/build_substitutions.py with substitutions.tsv. Columns (tab-separated):
 #   word       the original (lower case)
 #   zipf       its wordfreq Zipf frequency
-#   headword   1 if a spinner finds the word as written in its thesaurus (a WordNet lemma, or the
-#              original of a curated swap), 0 for a form it reaches only through a lemma
-#              ("argued", "officials"): the development article's spinner left those alone
+#   headword   1 if a spinner finds the word as written in its thesaurus (a WordNet lemma or
+#              thesaurus headword, or the original of a curated swap), 0 for a form it reaches
+#              only through a lemma ("argued", "officials"): the development article's spinner
+#              left those alone
 """
 COLUMNS = ("spun", "original", "relation", "prior", "spun_zipf", "original_zipf", "picks")
 # Spinners differ in which sense they look at first: the one measured on the development article
@@ -89,6 +93,11 @@ COLUMNS = ("spun", "original", "relation", "prior", "spun_zipf", "original_zipf"
 # nouns first (in -> inch), verbs first (be -> live) and adverbs first (by -> past, on -> along).
 # Each row records which of these rules picks it first; the document fit weighs the rules.
 PICK_ORDERS = (CHOICE_ORDER, ("n", "v", "a", "r"), ("v", "n", "a", "r"), ("r", "a", "n", "v"))
+# A fifth rule: the same adjectives-first choice made in LibreOffice's thesaurus (WordNet 3.1)
+# instead of WordNet 3.0. The development article's spinner follows it: it explains 284 of the
+# article's 432 one-word swaps against 268 for the 3.0 choice, and every one that choice explains
+# ("eventually" -> "yet", "case" -> "lawsuit", "end" -> "extremity" are 3.1's first picks).
+THESAURUS_RULE = len(PICK_ORDERS)
 
 
 def is_plain_word(word: str) -> bool:
@@ -117,6 +126,7 @@ _SPELLINGS = (
     ("yse", "yze"),
     ("ogue", "og"),
     ("ll", "l"),
+    ("dgement", "dgment"),
     ("ae", "e"),
     ("oe", "e"),
 )
@@ -159,7 +169,7 @@ def inflect(lemma: str, tag: str) -> str | None:
     return forms[0] if forms else None
 
 
-def relatives(wordnet: WordNet, lemma: str) -> dict[str, tuple[str, float]]:
+def relatives(wordnet: WordNet | Thesaurus, lemma: str) -> dict[str, tuple[str, float]]:
     """Every plain word WordNet relates to `lemma`, with its relation and unnormalised weight."""
     weights: dict[str, tuple[str, float]] = {}
     rank_in_pos: dict[str, int] = defaultdict(int)
@@ -186,7 +196,9 @@ def relatives(wordnet: WordNet, lemma: str) -> dict[str, tuple[str, float]]:
     return weights
 
 
-def spinner_choice(wordnet: WordNet, lemma: str, order: tuple[str, ...] = CHOICE_ORDER) -> list[tuple[str, str]]:
+def spinner_choice(
+    wordnet: WordNet | Thesaurus, lemma: str, order: tuple[str, ...] = CHOICE_ORDER
+) -> list[tuple[str, str]]:
     """The relatives a spinner offers for `lemma` from its first usable synset, in its order.
 
     Synsets are taken adjectives first, then nouns, verbs and adverbs (WordNet sense order
@@ -214,7 +226,9 @@ def spinner_choice(wordnet: WordNet, lemma: str, order: tuple[str, ...] = CHOICE
     return []
 
 
-def first_choice(wordnet: WordNet, word: str, order: tuple[str, ...] = CHOICE_ORDER) -> list[tuple[str, str]]:
+def first_choice(
+    wordnet: WordNet | Thesaurus, word: str, order: tuple[str, ...] = CHOICE_ORDER
+) -> list[tuple[str, str]]:
     """What the spinner offers for `word` (an inflected word through its lemma, re-inflected)."""
     for lemma, tag in lemmas_of(word).items():  # the word itself first, then its lemmas
         offered = spinner_choice(wordnet, lemma, order)
@@ -264,18 +278,34 @@ def _normalised(weights: dict[str, tuple[str, float]]) -> dict[str, tuple[str, f
     return {word: (relation, weight / total) for word, (relation, weight) in weights.items()} if total else {}
 
 
-def pick_bits(wordnet: WordNet, original: str) -> dict[str, int]:
-    """Spun form -> the PICK_ORDERS rules (as bits) whose first pick for `original` it is."""
+def pick_bits(wordnet: WordNet, thesaurus: Thesaurus, original: str) -> dict[str, int]:
+    """Spun form -> the pick rules (as bits: PICK_ORDERS, then THESAURUS_RULE) whose first pick
+    for `original` it is."""
     bits: dict[str, int] = defaultdict(int)
     for rule, order in enumerate(PICK_ORDERS):
         choice = first_choice(wordnet, original, order)
         if choice:
             bits[choice[0][0]] |= 1 << rule
+    choice = first_choice(thesaurus, original, CHOICE_ORDER)
+    if choice:
+        bits[choice[0][0]] |= 1 << THESAURUS_RULE
     return bits
 
 
-def generated_rows(wordnet: WordNet) -> dict[tuple[str, str], tuple[str, float]]:
+def merged_relatives(sources: tuple[WordNet | Thesaurus, ...], lemma: str) -> dict[str, tuple[str, float]]:
+    """relatives() over several sources (WordNet 3.0, the 3.1 thesaurus): each word at its
+    strongest relation, so a word both list keeps its weight and 3.1's additions join."""
+    merged: dict[str, tuple[str, float]] = {}
+    for source in sources:
+        for word, (relation, weight) in relatives(source, lemma).items():
+            if weight > merged.get(word, ("", 0.0))[1]:
+                merged[word] = (relation, weight)
+    return merged
+
+
+def generated_rows(wordnet: WordNet, thesaurus: Thesaurus) -> dict[tuple[str, str], tuple[str, float]]:
     """(spun, original) -> (relation, prior) for every common original and its relatives."""
+    sources = (wordnet, thesaurus)
     rows: dict[tuple[str, str], tuple[str, float]] = {}
     for original in top_n_list("en", 100_000):
         if not is_plain_word(original) or zipf_frequency(original, "en") < MIN_ORIGINAL_ZIPF:
@@ -284,7 +314,7 @@ def generated_rows(wordnet: WordNet) -> dict[tuple[str, str], tuple[str, float]]
         candidates: dict[str, tuple[str, float]] = {}
         chained: dict[str, tuple[str, float]] = {}
         for lemma, tag in lemmas_of(original).items():
-            first_step = relatives(wordnet, lemma)
+            first_step = merged_relatives(sources, lemma)
             for relative, (relation, weight) in first_step.items():
                 spun = inflect(relative, tag)
                 if spun and spun != original and is_spinner_output(spun) and weight > candidates.get(spun, ("", 0))[1]:
@@ -294,7 +324,7 @@ def generated_rows(wordnet: WordNet) -> dict[tuple[str, str], tuple[str, float]]
             for relative, (_, share) in _normalised(first_step).items():
                 if not is_plain_word(relative):
                     continue  # a number is a spinner's output, never looked up again
-                for further, (_, second) in _normalised(relatives(wordnet, relative)).items():
+                for further, (_, second) in _normalised(merged_relatives(sources, relative)).items():
                     spun = inflect(further, tag)
                     weight = CHAIN_WEIGHT * share * second
                     if spun and spun != original and is_plain_word(spun) and weight > chained.get(spun, ("", 0))[1]:
@@ -348,16 +378,16 @@ def render_originals(rows: dict[tuple[str, str], tuple[str, float]], headwords: 
 
 def build() -> dict[Path, str]:
     """Build the dictionary and the originals list: {path: text}."""
-    wordnet = WordNet()
-    rows = generated_rows(wordnet)
+    wordnet, thesaurus = WordNet(), Thesaurus()
+    rows = generated_rows(wordnet, thesaurus)
     curated = curated_rows()
     rows.update(curated)  # a curated row overrides a generated one for the same pair
     # A spinner looks a word up as written: WordNet's own lemmas, and what the curated swaps replace.
-    headwords = set(wordnet.index) | {original for _, original in curated}
+    headwords = set(wordnet.index) | set(thesaurus.index) | {original for _, original in curated}
     picks = {
         (spun, original): bit
         for original in {original for _, original in rows}
-        for spun, bit in pick_bits(wordnet, original).items()
+        for spun, bit in pick_bits(wordnet, thesaurus, original).items()
         if (spun, original) in rows
     }
     return {OUTPUT: render(rows, picks), ORIGINALS: render_originals(rows, headwords)}

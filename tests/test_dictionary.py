@@ -159,5 +159,7 @@ def test_no_row_respells_a_word_the_british_or_the_american_way() -> None:
         ("theatre", "theater"),
         ("color", "colour"),
         ("analyze", "analyse"),
+        ("judgement", "judgment"),
+        ("acknowledgment", "acknowledgement"),
     ]:
         assert all(entry.original != other for entry in table.starting_with(spun)), (spun, other)

@@ -199,12 +199,15 @@ def test_a_form_the_tables_own_rule_picks_says_nothing_about_other_rules() -> No
     from untangle.dictionary import Entry
     from untangle.spinner_model import SubstitutionTable
 
-    table = SubstitutionTable(rules=(0.1, 0.05, 0.02))
-    nouns_only = Entry("inch", "in", "synonym", 0.1, picks=0b0010)
-    shared = Entry("astatine", "at", "synonym", 0.6, picks=0b1111)
+    table = SubstitutionTable(rules=(0.1, 0.05, 0.02, 0.3))
+    nouns_only = Entry("inch", "in", "synonym", 0.1, picks=0b00010)
+    thesaurus_only = Entry("yet", "eventually", "synonym", 0.1, picks=0b10000)  # WordNet 3.1's first pick
+    shared = Entry("astatine", "at", "synonym", 0.6, picks=0b11111)
     assert table.prior(nouns_only) == pytest.approx(0.2)
-    assert table.responsibilities(nouns_only) == pytest.approx([0.5, 0.0, 0.0])
-    assert table.prior(shared) == 0.6 and table.responsibilities(shared) == [0.0, 0.0, 0.0]
+    assert table.responsibilities(nouns_only) == pytest.approx([0.5, 0.0, 0.0, 0.0])
+    assert table.prior(thesaurus_only) == pytest.approx(0.4)
+    assert table.responsibilities(thesaurus_only) == pytest.approx([0.0, 0.0, 0.0, 0.75])
+    assert table.prior(shared) == 0.6 and table.responsibilities(shared) == [0.0, 0.0, 0.0, 0.0]
 
 
 def test_check_counts_the_changes_of_each_family(rules_file: Path, tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::document::{key_band, key_class, Entry, Key, BANDS, KEYS, KEY_BARE};
 use crate::params::Params;
 
-pub const PICK_RULE_COUNT: usize = 3;
-const OTHER_RULES: u32 = 0b1110;
+pub const PICK_RULE_COUNT: usize = 4;
+const OTHER_RULES: u32 = 0b11110;
 
 pub fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
@@ -293,12 +293,15 @@ mod tests {
     #[test]
     fn other_pick_rules_add_their_share_to_the_prior() {
         let mut table = Table::new(Params::default());
-        table.rules = [0.5, 0.0, 0.0];
+        table.rules = [0.5, 0.0, 0.0, 0.25];
         let nouns_first = entry(1, 2, 0.01, 0b10);
         assert!((table.prior(&nouns_first) - 0.51).abs() < 1e-12);
         assert_eq!(table.responsibilities(&nouns_first)[0], 0.5 / 0.51);
-        let own_rule = entry(1, 3, 0.01, 0b11);
+        let thesaurus_pick = entry(1, 4, 0.01, 0b10000);
+        assert!((table.prior(&thesaurus_pick) - 0.26).abs() < 1e-12);
+        assert_eq!(table.responsibilities(&thesaurus_pick)[3], 0.25 / 0.26);
+        let own_rule = entry(1, 3, 0.01, 0b11111);
         assert_eq!(table.prior(&own_rule), 0.01);
-        assert_eq!(table.responsibilities(&own_rule), [0.0; 3]);
+        assert_eq!(table.responsibilities(&own_rule), [0.0; PICK_RULE_COUNT]);
     }
 }

@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 COLUMNS = ("spun", "original", "relation", "prior", "spun_zipf", "original_zipf", "picks")
-PICK_RULES = ("adjectives first", "nouns first", "verbs first", "adverbs first")  # bits of `picks`, in order
+# Bits of `picks`, in order; the last is adjectives first in LibreOffice's thesaurus (WordNet 3.1).
+PICK_RULES = ("adjectives first", "nouns first", "verbs first", "adverbs first", "thesaurus order")
 REQUIRED_COLUMNS = 2  # spun and original; the evidence columns have defaults
 DEFAULT_PRIOR = 0.1
 LN10 = math.log(10)

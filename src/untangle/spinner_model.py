@@ -49,14 +49,14 @@ PI_PSEUDO_COUNT = 2.0
 WRITTEN_PSEUDO_COUNT = 1.0
 MAX_SPIN = 0.95  # a spin level of 1 would make every written word impossible
 # Pick rules other than the one the table's prior assumes (dictionary.PICK_RULES[1:]: nouns,
-# verbs or adverbs first). A spinner follows rule k for a share theta_k of the types it replaces;
-# the document fit estimates the shares by EM from its swaps, so a spinner that picks nouns first
-# ("in" -> "inch") is recognised after a few sure swaps. Each share starts small, held by a
-# pseudo-count of PICK_PSEUDO_COUNT swaps.
-PICK_RULE_COUNT = 3
+# verbs or adverbs first, or adjectives first in LibreOffice's thesaurus). A spinner follows
+# rule k for a share theta_k of the types it replaces; the document fit estimates the shares
+# by EM from its swaps, so a spinner that picks nouns first ("in" -> "inch") is recognised after
+# a few sure swaps. Each share starts small, held by a pseudo-count of PICK_PSEUDO_COUNT swaps.
+PICK_RULE_COUNT = 4
 PICK_START = 0.02
 PICK_PSEUDO_COUNT = 5.0
-OTHER_RULES = 0b1110  # the bits of `Entry.picks` for those rules
+OTHER_RULES = 0b11110  # the bits of `Entry.picks` for those rules
 
 
 def zipf_bin(zipf: float) -> int:
