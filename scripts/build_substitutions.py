@@ -243,21 +243,28 @@ def first_choice(
     return []
 
 
-def choice_priors(wordnet: WordNet, original: str) -> dict[str, tuple[str, float]]:
-    """Prior mass on the spinner's predicted picks for `original`: spun form -> (relation, share)."""
+def choice_priors(wordnet: WordNet, original: str, thesaurus: Thesaurus | None = None) -> dict[str, tuple[str, float]]:
+    """Prior mass on the spinner's predicted picks for `original`: spun form -> (relation, share).
+
+    The first pick is WordNet 3.0's (the thesaurus's first pick is a pick rule of its own, learnt
+    per document); the repeated picks (the pick of the pick) are taken in both sources.
+    """
     choice = first_choice(wordnet, original)
     if not choice:
         return {}
     picks = {choice[0][0]: (choice[0][1], FIRST_CHOICE_SHARE)}
     for spun, relation in choice[1:]:
         picks[spun] = (relation, OTHER_CHOICE_SHARE / (len(choice) - 1))
-    current = choice[0][0]
-    for share in REPEATED_CHOICE_SHARES:
-        again = first_choice(wordnet, current)
-        if not again or again[0][0] == original or again[0][0] in picks:
-            break
-        current = again[0][0]
-        picks[current] = ("chain", share)
+    starts = [(wordnet, choice[0][0])]
+    if thesaurus is not None and (own := first_choice(thesaurus, original)):
+        starts.append((thesaurus, own[0][0]))
+    for source, current in starts:
+        for share in REPEATED_CHOICE_SHARES:
+            again = first_choice(source, current)
+            if not again or again[0][0] == original or again[0][0] in picks or again[0][0] == current:
+                break
+            current = again[0][0]
+            picks[current] = ("chain", share)
     return picks
 
 
@@ -334,7 +341,7 @@ def generated_rows(wordnet: WordNet, thesaurus: Thesaurus) -> dict[tuple[str, st
         for spun, (relation, weight) in chained.items():
             if spun not in found:
                 found[spun] = (relation, weight)
-        found = with_choice(found, choice_priors(wordnet, original))
+        found = with_choice(found, choice_priors(wordnet, original, thesaurus))
         for spun, (relation, prior) in found.items():
             if prior >= MIN_PRIOR and not is_spelling_variant(spun, original):
                 rows[(spun, original)] = (relation, prior)
