@@ -23,16 +23,26 @@ impl Vocabulary {
     /// Index the NUL-separated `words` (the first `count` of them; id = position). A word that
     /// occurs twice keeps its first id. Returns None if a word is not UTF-8.
     pub fn index(words: &[u8], count: usize) -> Option<Self> {
+        // One check of the whole section: a NUL byte never sits inside a UTF-8 sequence, so
+        // every word between NULs is UTF-8 too (checking word by word took a fifth of opening the model).
+        std::str::from_utf8(words).ok()?;
         let mut starts = Vec::with_capacity(count);
         let mut ends = Vec::with_capacity(count);
-        let mut at = 0usize;
-        for word in words.split(|&byte| byte == 0).take(count) {
-            std::str::from_utf8(word).ok()?;
-            starts.push(at as u32);
-            ends.push((at + word.len()) as u32);
-            at += word.len() + 1;
+        let mut start = 0usize;
+        for at in memchr::memchr_iter(0, words) {
+            if starts.len() == count {
+                break;
+            }
+            starts.push(start as u32);
+            ends.push(at as u32);
+            start = at + 1;
         }
-        let size = (starts.len() * 2).next_power_of_two().max(2);
+        if starts.len() < count && start < words.len() {
+            starts.push(start as u32); // a last word with no NUL after it
+            ends.push(words.len() as u32);
+        }
+        // Load at most two thirds: the table of a 72,500-word model stays 512 KB, in cache.
+        let size = (starts.len() * 3 / 2 + 1).next_power_of_two().max(2);
         let mut vocabulary = Vocabulary {
             starts,
             ends,
@@ -118,6 +128,16 @@ mod tests {
         vocabulary.alias(words, "two", 0);
         assert_eq!(vocabulary.id(words, "1"), Some(0));
         assert_eq!(vocabulary.id(words, "two"), Some(1));
+    }
+
+    #[test]
+    fn a_last_word_without_its_nul_is_indexed_and_words_past_the_count_are_not() {
+        let words = b"one\0two\0three";
+        let vocabulary = Vocabulary::index(words, 3).unwrap();
+        assert_eq!(vocabulary.id(words, "three"), Some(2));
+        let shorter = Vocabulary::index(words, 2).unwrap();
+        assert_eq!(shorter.id(words, "two"), Some(1));
+        assert_eq!(shorter.id(words, "three"), None);
     }
 
     #[test]
