@@ -96,6 +96,21 @@ def timed(
     return seconds, (memory.peak, memory.peak_pss), process.returncode
 
 
+def start_ups(commands: list[list[str]], env: dict[str, str] | None = None, runs: int = 21) -> list[float]:
+    """Median wall seconds of each command, run `runs` times in turn (interleaved, so a slow
+    moment of the machine costs them alike) and with no memory sampler reading /proc beside them."""
+    environment = None
+    if env:  # a value of "" removes the variable
+        environment = {key: value for key, value in {**os.environ, **env}.items() if value != ""}
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for command, seconds in zip(commands, times, strict=True):
+            started = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, check=False)
+            seconds.append(time.perf_counter() - started)
+    return [statistics.median(seconds) for seconds in times]
+
+
 def codespell() -> list[str] | None:
     found = shutil.which("codespell", path=os.path.dirname(sys.executable)) or shutil.which("codespell")
     return [found] if found else None
@@ -161,29 +176,14 @@ def main() -> None:
         print(f"        {spun_size / 1e6:.1f} MB spun ({spun_source}); built in {time.perf_counter() - clock:.0f} s")
         tiny = base / "tiny.txt"
         tiny.write_text("Helium said astatine the meeting that the bridge would open.\n", encoding="utf-8")
-        starts = [timed([*UNTANGLE, "fix", str(tiny)])[0] for _ in range(5)]
-        theirs = [timed([*spell, str(tiny)])[0] for _ in range(5)] if spell else None
-        row(
-            "start-up, tiny input (median of 5)",
-            statistics.median(starts),
-            theirs and statistics.median(theirs),
-            "s",
-            False,
-        )
+        commands = [[*UNTANGLE, "fix", str(tiny)]] + ([[*spell, str(tiny)]] if spell else [])
+        starts = start_ups(commands)
+        row("start-up, tiny input (median of 21)", starts[0], starts[1] if spell else None, "s", False)
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):  # as a user's machine runs it: bytecode cached
             cached = {"PYTHONDONTWRITEBYTECODE": ""}
-            timed([*UNTANGLE, "fix", str(tiny)], env=cached)  # writes the bytecode
-            if spell:
-                timed([*spell, str(tiny)], env=cached)
-            starts = [timed([*UNTANGLE, "fix", str(tiny)], env=cached)[0] for _ in range(5)]
-            theirs = [timed([*spell, str(tiny)], env=cached)[0] for _ in range(5)] if spell else None
-            row(
-                "start-up, same, bytecode cached (median of 5)",
-                statistics.median(starts),
-                theirs and statistics.median(theirs),
-                "s",
-                False,
-            )
+            start_ups(commands, env=cached, runs=1)  # writes the bytecode
+            starts = start_ups(commands, env=cached)
+            row("start-up, same, bytecode cached (median of 21)", starts[0], starts[1] if spell else None, "s", False)
         fix_rss = (0.0, 0.0)
         for kind in ("clean", "spun"):
             part = base / f"sample-{kind}"

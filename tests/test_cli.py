@@ -42,6 +42,37 @@ def test_plain_text_never_imports_the_markup_machinery() -> None:
     assert modules_loaded(["fix"], "Helium said so.\n", ["untangle.markup"]) == []
 
 
+FROZEN_AT_EXIT = """
+import atexit, gc, sys
+sys.argv = ["untangle", *sys.argv[1:]]
+atexit.register(lambda: print(gc.get_freeze_count(), file=sys.stderr))
+from untangle.cli import {entry}
+{entry}()
+"""
+
+
+@pytest.mark.parametrize(("entry", "frozen"), [("run", True), ("main", False)])
+def test_the_command_freezes_what_start_up_built_and_the_library_entry_does_not(entry: str, frozen: bool) -> None:
+    # The process's entry point moves start-up's objects out of the collector's reach (a tenth
+    # of a one-line run); `main`, which tests and other programs call, leaves the collector be.
+    program = FROZEN_AT_EXIT.format(entry=entry)
+    done = subprocess.run(
+        [sys.executable, "-c", program, "fix"], input="Helium said so.\n", capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "He said so.\n"
+    assert (int(done.stderr.strip().splitlines()[-1]) > 10_000) is frozen
+
+
+def test_the_console_script_and_python_dash_m_run_the_freezing_entry() -> None:
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"]["untangle"] == "untangle.cli:run"
+    main_module = (Path(__file__).parents[1] / "src" / "untangle" / "cli" / "__main__.py").read_text(encoding="utf-8")
+    assert "run()" in main_module
+
+
 def test_fix_dash_means_stdin(runner: CliRunner) -> None:
     result = runner.invoke(main, ["fix", "-"], input="")
     assert result.exit_code == 0

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from untangle.discovery import Found, special_kind
 from untangle.encodings import looks_binary
@@ -31,9 +31,9 @@ RECORD_SLICE = RECORD_WINDOW // 4  # records per task handed to a worker
 Mapper = Callable[[Callable[..., Any], Iterable[tuple]], Iterator[Any]]
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """What to do with each file; small and picklable, shipped to every worker."""
+class Settings(NamedTuple):
+    """What to do with each file; small and picklable, shipped to every worker. (This module's
+    records are named tuples: a frozen dataclass costs a command's start-up ten times as much.)"""
 
     threshold: float | None = None
     markup: str | None = None  # "text", "html", "markdown"; None: by file extension
@@ -57,8 +57,7 @@ class Settings:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class FileReport:
+class FileReport(NamedTuple):
     """What happened to one file."""
 
     path: str
@@ -258,8 +257,7 @@ def run(
 # --- JSON Lines ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RecordOutcome:
+class RecordOutcome(NamedTuple):
     """One record's output line, whether it changed, and an error for a line that is not JSON."""
 
     line: str

@@ -32,7 +32,7 @@ UNKNOWN_ORIGIN_SHARE = 0.03
 UNKNOWN = "unknown-origin"
 
 
-@dataclass
+@dataclass(eq=False)  # compared as itself: a generated __eq__ would only cost start-up time
 class Sentence:
     """A sentence being restored: its words, candidates, and the latest decoding."""
 

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from untangle.safe_write import is_temp
 
@@ -21,17 +22,16 @@ GITIGNORE = ".gitignore"
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.markdown", "*.html", "*.htm", "*.rst")
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A file to process, and its path relative to the argument it was found under."""
+class Found(NamedTuple):
+    """A file to process, and its path relative to the argument it was found under. (Named tuples
+    here and for other small records of a run: a dataclass costs a command's start-up ten times as much.)"""
 
     path: Path
     relative: Path  # for --output-dir: where it goes in the mirrored tree
     named: bool = False  # named on the command line: always read, never sniffed for binary data
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A path passed over, and why (shown to the user as a note)."""
 
     path: Path

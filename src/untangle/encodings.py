@@ -8,7 +8,7 @@ encoding Python knows. Nothing else is normalised: newlines are not translated.
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DEFAULT_ENCODING = "utf-8"
 # Longest first: a UTF-32 mark would start like a UTF-16 one, but we do not claim UTF-32.
@@ -31,8 +31,7 @@ class DecodeError(ValueError):
     """Bytes that are not text in the expected encoding; the message is one line for the user."""
 
 
-@dataclass(frozen=True, slots=True)
-class Encoding:
+class Encoding(NamedTuple):
     """How a text was stored: the codec and the byte-order mark (b"" for none) in front of it."""
 
     codec: str = DEFAULT_ENCODING

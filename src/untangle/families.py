@@ -13,8 +13,8 @@ the input, so a word two spinners rewrote in turn comes back as one change.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from untangle.dictionary import BUILTIN
 from untangle.result import GUESS, Change, Paragraph, Result, apply_changes
@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["BUILTIN", "Cascade", "Pass", "compose"]
 
 
-@dataclass(frozen=True)
-class Pass:
+class Pass(NamedTuple):
     """One family's fit, for `untangle explain`: the text it read and its decoded sentences."""
 
     family: str

@@ -7,8 +7,8 @@ encoding (with any byte-order mark) is remembered so output is stored the same w
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from untangle.encodings import DecodeError, Encoding, decode
 
@@ -21,13 +21,12 @@ class InputError(Exception):
     """Input that cannot be read or decoded; the message is one line for the user."""
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """One input: where it came from (a path, or "-" for standard input), its text and encoding."""
 
     name: str
     text: str
-    encoding: Encoding = field(default_factory=Encoding)
+    encoding: Encoding = Encoding()
 
 
 def read_bytes(path: Path, name: str) -> bytes:

@@ -1,5 +1,5 @@
 """python -m untangle.cli: the same as the `untangle` command."""
 
-from untangle.cli import main
+from untangle.cli import run
 
-main()
+run()
