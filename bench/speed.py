@@ -82,9 +82,7 @@ def timed(
 ) -> tuple[float, tuple[float, float], int]:
     """Wall seconds, peak RSS and PSS of the process tree in MB, and the exit code."""
     started = time.perf_counter()
-    environment = None
-    if env:  # a value of "" removes the variable
-        environment = {key: value for key, value in {**os.environ, **env}.items() if value != ""}
+    environment = _environment(env)
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     memory = PeakMemory(process.pid)
     memory.start()
@@ -96,12 +94,18 @@ def timed(
     return seconds, (memory.peak, memory.peak_pss), process.returncode
 
 
+def _environment(env: dict[str, str] | None) -> dict[str, str] | None:
+    """This process's environment with `env` applied (a value of "" removes the variable); None
+    for no change."""
+    if not env:
+        return None
+    return {key: value for key, value in {**os.environ, **env}.items() if value != ""}
+
+
 def start_ups(commands: list[list[str]], env: dict[str, str] | None = None, runs: int = 21) -> list[float]:
     """Median wall seconds of each command, run `runs` times in turn (interleaved, so a slow
     moment of the machine costs them alike) and with no memory sampler reading /proc beside them."""
-    environment = None
-    if env:  # a value of "" removes the variable
-        environment = {key: value for key, value in {**os.environ, **env}.items() if value != ""}
+    environment = _environment(env)
     times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
         for command, seconds in zip(commands, times, strict=True):
