@@ -1,7 +1,9 @@
 //! untangle's compiled core.
 //!
 //! The stages, each its own module: `trigram` reads pocketsphinx's English trigram model in
-//! place; `document` is a text as the fit sees it; `spinner` the model of the spinner (levels,
+//! place; `tokenize` and `segment` read a text as untangle.tokenizer and untangle.segment do;
+//! `lexicon` keeps what a family's dictionary says of each word type; `prepare` makes a text
+//! into the fit's `document`, a text as the fit sees it; `spinner` the model of the spinner (levels,
 //! substitution table); `decode` candidates, lattices and their posteriors (`lattice` runs the
 //! forward-backward); `kinds` which paragraphs are spun; `fit` the per-document EM; `decision` which readings
 //! become changes. The Python
@@ -14,8 +16,12 @@ pub mod document;
 pub mod fit;
 pub mod kinds;
 pub mod lattice;
+pub mod lexicon;
 pub mod params;
+pub mod prepare;
+pub mod segment;
 pub mod spinner;
+pub mod tokenize;
 pub mod trigram;
 pub mod vocabulary;
 

@@ -72,7 +72,7 @@ def decide(
             tier = SURE if probability >= threshold else GUESS if guess and rank == 0 else HELD_BACK
             made = change(tokens, sentence, arc, probability, tier)
             (held if tier == HELD_BACK else changes).append(made)
-    return _in_order(changes, held)
+    return in_order(changes, held)
 
 
 def from_suggestions(
@@ -86,10 +86,10 @@ def from_suggestions(
         arc = Arc(start, end, entry.original_words, 0.0, entry)
         made = change(tokens, work[number], arc, probability, tier)
         (held if tier == HELD_BACK else changes).append(made)
-    return _in_order(changes, held)
+    return in_order(changes, held)
 
 
-def _in_order(changes: list[Change], held: list[Change]) -> tuple[list[Change], list[Change]]:
+def in_order(changes: list[Change], held: list[Change]) -> tuple[list[Change], list[Change]]:
     changes = without_overlaps(changes, held)
     changes.sort(key=lambda c: c.start)
     held.sort(key=lambda c: c.start)

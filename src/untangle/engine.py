@@ -39,6 +39,7 @@ from untangle.segment import segmented
 from untangle.spinner_model import SpinLevels, SubstitutionTable, level_key
 
 if TYPE_CHECKING:
+    from untangle.compiled_text import CompiledText
     from untangle.context import ContextScorer
     from untangle.tokenizer import Token
 
@@ -73,12 +74,22 @@ class Engine:
         self.family = family  # the name its changes carry (untangle.families)
         self._model = model
         self.candidates = Candidates(self.dictionary, lambda: self.model)
+        self._compiled_text: CompiledText | None = None
 
     @property
     def model(self) -> LanguageModel:
         if self._model is None:
             self._model = default_model()
         return self._model
+
+    @property
+    def compiled_text(self) -> CompiledText:
+        """The core's whole path for this family (its word types kept between texts)."""
+        if self._compiled_text is None:
+            from untangle.compiled_text import CompiledText
+
+            self._compiled_text = CompiledText(self.dictionary)
+        return self._compiled_text
 
     def restore(self, text: str, options: Options = Options()) -> Result:
         """Repair `text`; every edit is reported as a Change."""
@@ -113,6 +124,10 @@ class Engine:
         # Without a trace or a context scorer nothing reads the posteriors after the decision,
         # so the compiled core takes the decision too and sends back only its suggestions.
         plain = options.context is None and not trace
+        if plain and self.model.core is not None:
+            restored = self.compiled_text.restore(self.model, text, options.settled, options.threshold, options.guesses)
+            if restored is not None:
+                return restored, [], {}
         tokens, work, spun_paragraph, document_spun, fitted, suggestions = self._fit(
             text,
             options.settled,

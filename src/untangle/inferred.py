@@ -66,9 +66,15 @@ if TYPE_CHECKING:
 
 def propose(text: str, known: Dictionary) -> list[Entry]:
     """Inferred (spun, original) rows for `text`; `known` gives the stand-ins' Zipf frequencies."""
-    from untangle.segment import segmented  # the cascade's families share one tokenization
+    from untangle.compiled_text import word_counts
 
-    counts = Counter(word.lower for sentence in segmented(text)[1] for word in sentence if word.lower.isalpha())
+    read = word_counts(text)
+    if read is not None:
+        counts = Counter({word: count for word, count in read.items() if word.isalpha()})
+    else:
+        from untangle.segment import segmented  # the cascade's families share one tokenization
+
+        counts = Counter(word.lower for sentence in segmented(text)[1] for word in sentence if word.lower.isalpha())
     rows = []
     for original in missing_common(counts):
         zipf = COMMON[original]

@@ -10,6 +10,9 @@ use crate::decision::{self, Tier};
 use crate::decode::Reading;
 use crate::document::{level_key, Candidate, Document, Entry, Sentence, Word, KEYS};
 use crate::fit;
+use crate::prepare::Strings;
+
+mod family;
 use crate::lattice::{self, Arc, Scoring, Token};
 use crate::params::Params;
 use crate::trigram;
@@ -102,51 +105,6 @@ fn key(value: usize) -> PyResult<usize> {
         Ok(value)
     } else {
         Err(PyValueError::new_err(format!("level key {value} out of range")))
-    }
-}
-
-/// Strings as small numbers (a word's lower-case form, an original, a spun form share one id
-/// space) and words as the model's tokens; unknown words collected for their unigram scores.
-struct Strings<'m> {
-    model: &'m trigram::TrigramModel,
-    ids: HashMap<String, u32>,
-    names: Vec<String>,
-    unknown: HashMap<String, u32>,
-    unknown_words: Vec<String>,
-}
-
-impl<'m> Strings<'m> {
-    fn new(model: &'m trigram::TrigramModel) -> Self {
-        Strings {
-            model,
-            ids: HashMap::default(),
-            names: Vec::new(),
-            unknown: HashMap::default(),
-            unknown_words: Vec::new(),
-        }
-    }
-
-    fn id(&mut self, text: &str) -> u32 {
-        if let Some(&id) = self.ids.get(text) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.ids.insert(text.to_owned(), id);
-        self.names.push(text.to_owned());
-        id
-    }
-
-    fn token(&mut self, word: &str) -> Token {
-        if let Some(id) = self.model.id(word) {
-            return Token::Known(id);
-        }
-        if let Some(&k) = self.unknown.get(word) {
-            return Token::Unknown(k);
-        }
-        let k = self.unknown_words.len() as u32;
-        self.unknown.insert(word.to_owned(), k);
-        self.unknown_words.push(word.to_owned());
-        Token::Unknown(k)
     }
 }
 
@@ -275,7 +233,7 @@ fn exported(found: fit::Fit, with_table: bool, names: &[String], decided: Option
 
 /// pocketsphinx's English trigram model, memory-mapped from its file.
 #[pyclass(frozen, module = "untangle._core")]
-struct TrigramModel {
+pub struct TrigramModel {
     inner: trigram::TrigramModel,
 }
 
@@ -292,6 +250,74 @@ fn token(value: i64) -> PyResult<Token> {
         u32::try_from(-1 - value)
             .map(Token::Unknown)
             .map_err(|_| PyValueError::new_err("unknown-word index out of range"))
+    }
+}
+
+/// The weighted unigram scores of the words the model does not know, from Python's callback.
+fn scores_of_unknown(strings: &Strings, unknown_scores: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    let unknown: Vec<f64> = if strings.unknown_words.is_empty() {
+        Vec::new()
+    } else {
+        unknown_scores.call1((strings.unknown_words.clone(),))?.extract()?
+    };
+    if unknown.len() != strings.unknown_words.len() {
+        return Err(PyValueError::new_err("unknown_scores must give one score per word"));
+    }
+    Ok(unknown)
+}
+
+fn tier_number(tier: Tier) -> u8 {
+    match tier {
+        Tier::Sure => 0,
+        Tier::Guess => 1,
+        Tier::HeldBack => 2,
+    }
+}
+
+impl TrigramModel {
+    /// Fit `document` and, with `decide` (threshold, guesses), take the decision: its
+    /// suggestions as (sentence, start, end, entry, probability, tier). The interpreter is
+    /// released while it runs.
+    fn fit_and_decide(
+        &self,
+        py: Python<'_>,
+        document: &Document,
+        unknown: &[f64],
+        params: &Params,
+        decide: Option<(f64, bool)>,
+    ) -> PyResult<(fit::Fit, Option<Vec<PySuggestion>>)> {
+        let start = self
+            .inner
+            .id("<s>")
+            .ok_or_else(|| PyValueError::new_err("the model has no <s>"))?;
+        let end = self
+            .inner
+            .id("</s>")
+            .ok_or_else(|| PyValueError::new_err("the model has no </s>"))?;
+        let model = &self.inner;
+        Ok(py.allow_threads(|| {
+            let scoring = Scoring::new(model, params.context_weight, unknown, start, end);
+            let found = fit::fit(document, &scoring, params);
+            let decided = decide.map(|(threshold, guesses)| {
+                decision::decide(document, &found, threshold, guesses, params)
+                    .into_iter()
+                    .map(|s| {
+                        let Reading::Swap(entry) = s.arc.reading else {
+                            unreachable!("only swaps are suggested")
+                        };
+                        (
+                            s.sentence,
+                            s.arc.start,
+                            s.arc.end,
+                            entry,
+                            s.probability,
+                            tier_number(s.tier),
+                        )
+                    })
+                    .collect()
+            });
+            (found, decided)
+        }))
     }
 }
 
@@ -404,44 +430,8 @@ impl TrigramModel {
         let params = parameters(params)?;
         let mut strings = Strings::new(&self.inner);
         let document = document(sentences, entries, &mut strings)?;
-        let unknown: Vec<f64> = if strings.unknown_words.is_empty() {
-            Vec::new()
-        } else {
-            unknown_scores.call1((strings.unknown_words.clone(),))?.extract()?
-        };
-        if unknown.len() != strings.unknown_words.len() {
-            return Err(PyValueError::new_err("unknown_scores must give one score per word"));
-        }
-        let start = self
-            .inner
-            .id("<s>")
-            .ok_or_else(|| PyValueError::new_err("the model has no <s>"))?;
-        let end = self
-            .inner
-            .id("</s>")
-            .ok_or_else(|| PyValueError::new_err("the model has no </s>"))?;
-        let model = &self.inner;
-        let (found, decided) = py.allow_threads(|| {
-            let scoring = Scoring::new(model, params.context_weight, &unknown, start, end);
-            let found = fit::fit(&document, &scoring, &params);
-            let decided = decide.map(|(threshold, guesses)| {
-                decision::decide(&document, &found, threshold, guesses, &params)
-                    .into_iter()
-                    .map(|s| {
-                        let Reading::Swap(entry) = s.arc.reading else {
-                            unreachable!("only swaps are suggested")
-                        };
-                        let tier = match s.tier {
-                            Tier::Sure => 0,
-                            Tier::Guess => 1,
-                            Tier::HeldBack => 2,
-                        };
-                        (s.sentence, s.arc.start, s.arc.end, entry, s.probability, tier)
-                    })
-                    .collect()
-            });
-            (found, decided)
-        });
+        let unknown = scores_of_unknown(&strings, unknown_scores)?;
+        let (found, decided) = self.fit_and_decide(py, &document, &unknown, &params, decide)?;
         Ok(exported(found, with_table, &strings.names, decided))
     }
 }
@@ -449,5 +439,7 @@ impl TrigramModel {
 #[pymodule]
 fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<TrigramModel>()?;
+    module.add_class::<family::Family>()?;
+    module.add_class::<family::TextReader>()?;
     Ok(())
 }

@@ -1,0 +1,225 @@
+//! `untangle._core.Family`: a family's whole per-document path in the core, text in,
+//! suggestions out (untangle.compiled_text is its Python side).
+
+use std::sync::Mutex;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use super::{parameters, scores_of_unknown, TrigramModel};
+use crate::lexicon::{LexEntry, Lexicon, TypeInfo};
+use crate::prepare::{document, segmented, Strings};
+use crate::tokenize::CharTable;
+use rustc_hash::FxHashMap as HashMap;
+
+/// An entry as the describe callback gives it: (original, spun form, prior, pick rules,
+/// original's Zipf, whether the original is a headword, the Python entry).
+type PyLexEntry = (String, String, f64, u32, f64, bool, Py<PyAny>);
+/// A word type as the describe callback gives it: (Zipf, is an original, is a headword, entries).
+type PyTypeInfo = (f64, bool, bool, Vec<PyLexEntry>);
+/// A suggestion in the text's offsets: (start, end, end of its first word, Python entry,
+/// probability, tier 0 sure / 1 guess / 2 held back).
+type PyTextSuggestion = (usize, usize, usize, Py<PyAny>, f64, u8);
+/// The restoration: suggestions, paragraphs as (number, start, end, P(spun)), P(document
+/// spun), and how many positions had candidates.
+type PyRestored = (Vec<PyTextSuggestion>, Vec<(i64, usize, usize, f64)>, f64, usize);
+
+/// The characters the core reads as Python classes them, and what it reads of a text without a family.
+#[pyclass(frozen, module = "untangle._core")]
+pub struct TextReader {
+    table: CharTable,
+}
+
+#[pymethods]
+impl TextReader {
+    /// A reader of `ranges` of characters: (first code point, flags per character as
+    /// untangle.compiled_text builds them, their lower-case forms).
+    #[new]
+    fn new(ranges: Vec<(u32, Vec<u8>, String)>) -> PyResult<Self> {
+        let mut table = CharTable::default();
+        for (first, flags, lowers) in ranges {
+            table
+                .add(first, flags, lowers.chars().collect())
+                .map_err(PyValueError::new_err)?;
+        }
+        Ok(TextReader { table })
+    }
+
+    /// `text` as the core reads it, for tests against untangle.tokenizer and untangle.segment:
+    /// its tokens as (start, end, kind) in characters, and its sentences' words as (token
+    /// index, lower-case form, class, paragraph, joined to the next); None if it has a
+    /// character outside the table.
+    #[allow(clippy::type_complexity)] // the two lists, each documented above
+    fn segment(
+        &self,
+        text: &str,
+    ) -> Option<(
+        Vec<(usize, usize, &'static str)>,
+        Vec<Vec<(usize, String, u8, i64, bool)>>,
+    )> {
+        let read = segmented(text, &self.table)?;
+        let tokens = read
+            .tokens
+            .iter()
+            .map(|t| (t.char_start, t.char_end, t.kind.name()))
+            .collect();
+        let sentences = read
+            .sentences
+            .into_iter()
+            .map(|words| {
+                words
+                    .into_iter()
+                    .map(|w| (w.token, w.lower, w.class, w.paragraph, w.joined_to_next))
+                    .collect()
+            })
+            .collect();
+        Some((tokens, sentences))
+    }
+
+    /// How often each lower-case word form occurs in `text`'s sentences (untangle.segment's
+    /// words), or None if it has a character outside the table.
+    fn word_counts(&self, text: &str) -> Option<HashMap<String, usize>> {
+        let read = segmented(text, &self.table)?;
+        let mut counts: HashMap<String, usize> = HashMap::default();
+        for word in read.lowers() {
+            *counts.entry(word.to_owned()).or_default() += 1;
+        }
+        Some(counts)
+    }
+}
+
+#[pyclass(frozen, module = "untangle._core")]
+pub struct Family {
+    table: CharTable,
+    lexicon: Mutex<Lexicon<Py<PyAny>>>,
+}
+
+fn type_info(py: Python<'_>, (zipf, original, headword, entries): PyTypeInfo) -> PyResult<TypeInfo<Py<PyAny>>> {
+    let entries = entries
+        .into_iter()
+        .map(|(original, spun, prior, picks, original_zipf, headword, payload)| {
+            if original.is_empty() || spun.is_empty() || prior.is_nan() || prior <= 0.0 {
+                return Err(PyValueError::new_err(
+                    "an entry needs an original, a spun form and a positive prior",
+                ));
+            }
+            let phrase = spun.contains(' ').then(|| spun.split(' ').map(str::to_owned).collect());
+            Ok(LexEntry {
+                original,
+                spun,
+                phrase,
+                prior,
+                picks,
+                original_zipf,
+                headword,
+                payload: payload.clone_ref(py),
+            })
+        })
+        .collect::<PyResult<_>>()?;
+    Ok(TypeInfo {
+        zipf,
+        original,
+        headword,
+        entries,
+    })
+}
+
+#[pymethods]
+impl Family {
+    /// A family's path over the characters `reader` reads, with room for `limit` word types.
+    #[new]
+    fn new(reader: &TextReader, limit: usize) -> Self {
+        Family {
+            table: reader.table.clone(),
+            lexicon: Mutex::new(Lexicon::new(limit.max(1))),
+        }
+    }
+
+    /// How many word types the family knows now.
+    #[getter]
+    fn types(&self) -> usize {
+        self.lexicon.lock().map_or(0, |l| l.len())
+    }
+
+    /// Restore `text` with `model`: None if it has a character outside the table (the caller
+    /// reads it in Python). `describe` is called with the word types the family has not met
+    /// and returns what its dictionary knows of each; `settled` are spans an earlier family
+    /// restored; `unknown_scores`, `params` and `decide` (threshold, guesses) as for
+    /// `TrigramModel.fit_document`. The interpreter is released while the fit runs.
+    #[pyo3(signature = (model, text, describe, settled, unknown_scores, params, decide))]
+    #[allow(clippy::too_many_arguments)] // the Python call's arguments, each documented above
+    fn restore(
+        &self,
+        py: Python<'_>,
+        model: &Bound<'_, TrigramModel>,
+        text: &str,
+        describe: &Bound<'_, PyAny>,
+        settled: Vec<(usize, usize)>,
+        unknown_scores: &Bound<'_, PyAny>,
+        params: &Bound<'_, PyDict>,
+        decide: (f64, bool),
+    ) -> PyResult<Option<PyRestored>> {
+        let Some(text_segmented) = segmented(text, &self.table) else {
+            return Ok(None);
+        };
+        let params = parameters(params)?;
+        let model = model.get();
+        let poisoned = |_| PyValueError::new_err("the family's lexicon was left broken by a failed call");
+        self.lexicon.lock().map_err(poisoned)?.make_room();
+        let mut strings = Strings::new(&model.inner);
+        let (built, payloads, eligible) = loop {
+            let lexicon = self.lexicon.lock().map_err(poisoned)?;
+            let missing = lexicon.missing(text_segmented.lowers());
+            if missing.is_empty() {
+                let (built, used, eligible) = document(
+                    text,
+                    &text_segmented,
+                    &lexicon,
+                    &settled,
+                    params.reverse_preselect,
+                    &self.table,
+                    &mut strings,
+                )
+                .map_err(|word| PyValueError::new_err(format!("no type for {word:?}")))?;
+                let payloads: Vec<Py<PyAny>> = used.iter().map(|e| e.payload.clone_ref(py)).collect();
+                break (built, payloads, eligible);
+            }
+            drop(lexicon); // the callback runs Python: another thread may take the lexicon meanwhile
+            let described: Vec<PyTypeInfo> = describe.call1((missing.clone(),))?.extract()?;
+            if described.len() != missing.len() {
+                return Err(PyValueError::new_err("describe must give one type per word"));
+            }
+            let infos = described
+                .into_iter()
+                .map(|info| type_info(py, info))
+                .collect::<PyResult<Vec<_>>>()?;
+            let mut lexicon = self.lexicon.lock().map_err(poisoned)?;
+            for (word, info) in missing.into_iter().zip(infos) {
+                lexicon.insert(word, info);
+            }
+        };
+        let paragraphs = text_segmented.paragraphs();
+        if eligible == 0 {
+            let clean = paragraphs.into_iter().map(|(n, a, b)| (n, a, b, 0.0)).collect();
+            return Ok(Some((Vec::new(), clean, 0.0, 0)));
+        }
+        let unknown = scores_of_unknown(&strings, unknown_scores)?;
+        let (found, decided) = model.fit_and_decide(py, &built, &unknown, &params, Some(decide))?;
+        let suggestions = decided
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(sentence, start, end, entry, probability, tier)| {
+                let (from, to) = text_segmented.span(sentence, start, end);
+                let (_, first_end) = text_segmented.span(sentence, start, start + 1);
+                (from, to, first_end, payloads[entry].clone_ref(py), probability, tier)
+            })
+            .collect();
+        let spun: HashMap<i64, f64> = found.paragraphs.items.iter().copied().collect();
+        let paragraphs = paragraphs
+            .into_iter()
+            .map(|(n, a, b)| (n, a, b, spun.get(&n).copied().unwrap_or(0.0)))
+            .collect();
+        Ok(Some((suggestions, paragraphs, found.document_spun, eligible)))
+    }
+}

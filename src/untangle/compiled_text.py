@@ -1,0 +1,150 @@
+"""A family's whole per-document path in the compiled core: text in, suggestions out.
+
+For a plain restoration (no context scorer, no trace) the core tokenizes and segments the text,
+finds each word's candidates, fits, decodes and decides, so Python only makes the changes. The
+core asks this module what the family's dictionary says of each word type the first time it
+meets one and keeps the answer. It declines a text with a character outside the ranges whose
+classes Python gave it (CHAR_RANGES); the engine reads that text in Python, with the same model.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from untangle.candidates import TYPE_CACHE_LIMIT
+from untangle.compiled import model_settings
+from untangle.decision import in_order, reason, with_case
+from untangle.result import HELD_BACK, TIERS, Change, Paragraph, Result, apply_changes
+from untangle.tokenizer import case_of
+
+if TYPE_CHECKING:
+    from untangle.dictionary import Dictionary
+    from untangle.language_model import LanguageModel
+
+# Characters the core classes as Python does: ASCII and the Latin letters, general punctuation
+# (curly quotes, dashes, the ellipsis), superscripts, currency and letter-like symbols, the BOM.
+CHAR_RANGES = ((0x0000, 0x0250), (0x2000, 0x2200), (0xFEFF, 0xFF00))
+# The core's character flags (rust/src/tokenize.rs): re's [^\W\d_], \d, \w and \s, then
+# str.isalpha, islower and isupper; DECLINE marks a character whose lower case is not one character.
+LETTER, DIGIT, WORD, SPACE, ALPHA, LOWER, UPPER, DECLINE = (1 << bit for bit in range(8))
+
+
+def char_flags(c: str) -> int:
+    """The core's flags for character `c`, from Python's own classes (re's follow str's methods)."""
+    flags = 0
+    if c.isalnum() and not c.isdecimal():
+        flags |= LETTER
+    if c.isdecimal():
+        flags |= DIGIT
+    if c.isalnum() or c == "_":
+        flags |= WORD
+    if c.isspace():
+        flags |= SPACE
+    if c.isalpha():
+        flags |= ALPHA
+    if c.islower():
+        flags |= LOWER
+    if c.isupper():
+        flags |= UPPER
+    if len(c.lower()) != 1:
+        flags |= DECLINE
+    return flags
+
+
+def char_table() -> list[tuple[int, list[int], str]]:
+    """CHAR_RANGES as the core takes them: (first code point, flags, lower-case forms)."""
+    table = []
+    for first, end in CHAR_RANGES:
+        chars = [chr(code) for code in range(first, end)]
+        lowers = "".join(c.lower() if len(c.lower()) == 1 else c for c in chars)
+        table.append((first, [char_flags(c) for c in chars], lowers))
+    return table
+
+
+@lru_cache(maxsize=1)
+def reader():  # noqa: ANN201 - untangle._core.TextReader, or None without the core
+    """The core's reader of CHAR_RANGES (built once), or None where the core is not built."""
+    from untangle.language_model import compiled_core
+
+    core = compiled_core()
+    return core.TextReader(char_table()) if core is not None else None
+
+
+def word_counts(text: str) -> dict[str, int] | None:
+    """How often each lower-case word form occurs in `text` (untangle.segment's words), read by
+    the core; None where it declines the text or is not built."""
+    text_reader = reader()
+    return text_reader.word_counts(text) if text_reader is not None else None
+
+
+class CompiledText:
+    """The core's path for one family: its dictionary's word types as the core keeps them."""
+
+    def __init__(self, dictionary: Dictionary) -> None:
+        from untangle import _core
+
+        self.dictionary = dictionary
+        self.family = _core.Family(reader(), TYPE_CACHE_LIMIT)
+
+    def describe(self, words: list[str]) -> list[tuple]:
+        """What the dictionary knows of each word type: (Zipf, is an original, is a headword,
+        the entries whose spun form starts with it, as the core takes them)."""
+        dictionary = self.dictionary
+        described = []
+        for word in words:
+            entries = [
+                (e.original, e.spun, e.prior, e.picks, e.original_zipf, dictionary.is_headword(e.original), e)
+                for e in dictionary.starting_with(word)
+            ]
+            described.append(
+                (dictionary.zipf(word), dictionary.is_original(word), dictionary.is_headword(word), entries)
+            )
+        return described
+
+    def restore(
+        self,
+        model: LanguageModel,
+        text: str,
+        settled: tuple[tuple[int, int], ...],
+        threshold: float,
+        guesses: bool,
+    ) -> Result | None:
+        """The family's restoration of `text`, or None if the core declines the text."""
+
+        def unknown_scores(words: list[str]) -> list[float]:
+            return [model.logprob(word, ()) for word in words]
+
+        restored = self.family.restore(
+            model.core, text, self.describe, list(settled), unknown_scores, model_settings(), (threshold, guesses)
+        )
+        if restored is None:
+            return None
+        suggestions, paragraphs, document_spun, eligible = restored
+        changes: list[Change] = []
+        held: list[Change] = []
+        for start, end, first_end, entry, probability, tier_number in suggestions:
+            tier = TIERS[tier_number]
+            made = Change(
+                start,
+                end,
+                text[start:end],
+                with_case(case_of(text[start:first_end]), entry.original),
+                probability,
+                reason(entry, probability, None, tier),
+                entry.relation,
+                "trigram",
+                entry.family,
+                tier,
+            )
+            (held if tier == HELD_BACK else changes).append(made)
+        changes, held = in_order(changes, held)
+        spin_level = sum(c.confidence for c in changes + held) / eligible if eligible else 0.0
+        return Result(
+            apply_changes(text, changes),
+            tuple(changes),
+            spin_level,
+            tuple(held),
+            document_spun,
+            tuple(Paragraph(start, end, spun) for _, start, end, spun in paragraphs),
+        )

@@ -1,0 +1,141 @@
+"""The core's whole per-document path (untangle.compiled_text) against the Python path it
+short-cuts: the same character classes, tokens, sentences and restorations."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from untangle import compiled_text
+from untangle.compiled_text import CHAR_RANGES, DECLINE, DIGIT, LETTER, SPACE, WORD, reader
+from untangle.segment import sentences
+from untangle.tokenizer import tokenize
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from own_texts import CLEAN, LONGER, MORE, spun  # noqa: E402 - a helper module next to the tests
+
+CLASSES = ((LETTER, r"[^\W\d_]"), (DIGIT, r"\d"), (WORD, r"\w"), (SPACE, r"\s"))
+
+
+def test_the_character_table_follows_python_re():
+    """Every character the core reads is classed as the tokenizer's regular expression classes it."""
+    checked = 0
+    for first, end in CHAR_RANGES:
+        for code in range(first, end):
+            c = chr(code)
+            flags = compiled_text.char_flags(c)
+            for flag, pattern in CLASSES:
+                assert bool(flags & flag) == bool(re.fullmatch(pattern, c)), (hex(code), pattern)
+            checked += 1
+    assert checked > 1000
+    assert compiled_text.char_flags("\u0130") & DECLINE  # "İ".lower() is two characters
+
+
+def python_reading(text: str) -> tuple[list, list]:
+    tokens = tokenize(text)
+    words = [
+        [(w.index, w.lower, ("bare", "capitalised", "attached").index(w.word_class), w.paragraph, w.joined_to_next)
+         for w in sentence]
+        for sentence in sentences(tokens)
+    ]  # fmt: skip
+    return [(t.start, t.end, t.kind.value) for t in tokens], words
+
+
+PIECES = [
+    "the", "The", "THE", "helium", "Mr", "U.S.", "it's", "it\u2019s", "well-known", "x1y2", "3.5km", "1,000",
+    "12:30", "1/2", "caf\u00e9", "\u00c9t\u00e9", "na\u00efve", "\u00b2", "_", "a_b", "www.x.org", "http://a.b/c).",
+    "https://", "ftp://x", "a.b+c@d-e.org", "x@y", "@", ".", ",", "!", "?", "\u2026", "\u201c", "\u201d", "\u2018",
+    "\u2014", "-", "'", "(", ")", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\r", " \n", "\u2029", "\u00a0", "\u2028",
+    "\x0b", "\x1c", "\ufeff", "\u2126", "\u212a", "\u2160", "\u00aa", "\u01c5",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_the_core_reads_a_text_as_python_does(pieces):
+    """Tokens (kinds and offsets in characters) and sentences (lower-case forms, classes,
+    paragraphs, joins) come out of the core as out of untangle.tokenizer and untangle.segment."""
+    text = "".join(pieces)
+    read = reader().segment(text)
+    assert read is not None
+    tokens, words = read
+    assert (tokens, words) == tuple(python_reading(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_is_read_as_python_does_or_declined(text):
+    """On any Unicode the core either reads the text as Python does or declines it."""
+    read = reader().segment(text)
+    if read is not None:
+        assert read == tuple(python_reading(text))
+    elif text:
+        assert any(not any(a <= ord(c) < b for a, b in CHAR_RANGES) or len(c.lower()) != 1 for c in text)
+
+
+def _restorations(text: str, monkeypatch: pytest.MonkeyPatch):
+    """`text` restored by the core's whole path, and by the engine's Python reading with the core's fit."""
+    from untangle.restorer import Restorer
+
+    through_core = Restorer().restore(text)
+    with monkeypatch.context() as patched:
+        patched.setattr(compiled_text.CompiledText, "restore", lambda *args, **kwargs: None)
+        through_python = Restorer().restore(text)
+    return through_core, through_python
+
+
+TEXTS = [
+    CLEAN,
+    spun(CLEAN + "\n" + MORE),
+    CLEAN + "\n" + spun(LONGER.split("\n\n")[1]) + "\n\n" + MORE,
+    spun(LONGER + "\n" + CLEAN, every=4),
+    "Helium told reporters astatine a quality league that the activity was late due to the fact that "
+    "immoderate of the alloy had to beryllium replaced.\r\n\r\nThe span volition unfastened adjacent spring.",
+    "Helium said.",
+    "",
+]
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_the_core_path_restores_as_the_python_reading_does(index, monkeypatch):
+    """Every family of the cascade (the phrase family reading the WordNet family's output, with
+    its settled spans) gives the same result either way: changes, held back, paragraphs."""
+    through_core, through_python = _restorations(TEXTS[index], monkeypatch)
+    assert through_core == through_python
+
+
+def test_a_text_the_core_declines_is_read_in_python(monkeypatch):
+    """A character outside the table (here CJK) sends the text to the Python reading: still restored."""
+    text = spun(CLEAN) + "\n\u4e2d\u6587\n"
+    assert reader().segment(text) is None
+    through_core, through_python = _restorations(text, monkeypatch)
+    assert through_core == through_python
+    assert through_core.changes
+
+
+def test_the_family_keeps_the_word_types_it_met():
+    """A family asks the dictionary for a word type once, then keeps it."""
+    from untangle.dictionary import builtin
+    from untangle.language_model import default_model
+
+    path = compiled_text.CompiledText(builtin())
+    asked: list[str] = []
+    describe = path.describe
+
+    def counting(words: list[str]) -> list[tuple]:
+        asked.extend(words)
+        return describe(words)
+
+    path.describe = counting  # type: ignore[method-assign]
+    model = default_model()
+    path.restore(model, "Helium said astatine the meeting that helium would go.", (), 0.7, True)
+    assert sorted(asked) == sorted({"helium", "said", "astatine", "the", "meeting", "that", "would", "go"})
+    assert path.family.types == len(asked)
+    asked.clear()
+    path.restore(model, "Helium went home.", (), 0.7, True)
+    assert asked == ["went", "home"]
