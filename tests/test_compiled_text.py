@@ -139,3 +139,11 @@ def test_the_family_keeps_the_word_types_it_met():
     asked.clear()
     path.restore(model, "Helium went home.", (), 0.7, True)
     assert asked == ["went", "home"]
+
+
+def test_the_table_is_built_as_char_flags_reads_each_character():
+    for first, flags, lowers in compiled_text.char_table():
+        for offset, (flag, lower) in enumerate(zip(flags, lowers, strict=True)):
+            c = chr(first + offset)
+            assert flag == compiled_text.char_flags(c)
+            assert lower == (c.lower() if len(c.lower()) == 1 else c)

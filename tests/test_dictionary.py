@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from untangle.dictionary import (
     COLUMNS,
@@ -163,3 +165,20 @@ def test_no_row_respells_a_word_the_british_or_the_american_way() -> None:
         ("acknowledgment", "acknowledgement"),
     ]:
         assert all(entry.original != other for entry in table.starting_with(spun)), (spun, other)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab \t!é", max_size=5), max_size=12),
+    st.text(alphabet="ab \té", max_size=3),
+    st.text(alphabet="ab !é", max_size=3),
+)
+def test_the_core_finds_the_lines_python_finds(tmp_path_factory, lines, low, high) -> None:
+    """A sorted file searched by the compiled core (SortedLines.open) gives the lines the Python
+    search of the same bytes gives, header and empty lines included."""
+    data = ("# header\n" + "\n".join(sorted(lines)) + "\n").encode("utf-8")
+    path = tmp_path_factory.mktemp("sorted") / "lines.tsv"
+    path.write_bytes(data)
+    mapped, held = SortedLines.open(path), SortedLines(data)
+    assert mapped._searched is not None and held._searched is None  # the core's search, and Python's
+    assert mapped.between(low, high) == held.between(low, high)

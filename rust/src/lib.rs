@@ -20,6 +20,7 @@ pub mod lexicon;
 pub mod params;
 pub mod prepare;
 pub mod segment;
+pub mod sorted_lines;
 pub mod spinner;
 pub mod tokenize;
 pub mod trigram;

@@ -53,12 +53,26 @@ def char_flags(c: str) -> int:
 
 
 def char_table() -> list[tuple[int, list[int], str]]:
-    """CHAR_RANGES as the core takes them: (first code point, flags, lower-case forms)."""
+    """CHAR_RANGES as the core takes them: (first code point, flags, lower-case forms). Built
+    method by method over each range (as char_flags would, a few times faster: it runs in every
+    process that reads a text, start-up included)."""
     table = []
     for first, end in CHAR_RANGES:
         chars = [chr(code) for code in range(first, end)]
-        lowers = "".join(c.lower() if len(c.lower()) == 1 else c for c in chars)
-        table.append((first, [char_flags(c) for c in chars], lowers))
+        lowers = [c.lower() for c in chars]
+        columns = (
+            [LETTER if c.isalnum() and not c.isdecimal() else 0 for c in chars],
+            [DIGIT if c.isdecimal() else 0 for c in chars],
+            [WORD if c.isalnum() or c == "_" else 0 for c in chars],
+            [SPACE if c.isspace() else 0 for c in chars],
+            [ALPHA if c.isalpha() else 0 for c in chars],
+            [LOWER if c.islower() else 0 for c in chars],
+            [UPPER if c.isupper() else 0 for c in chars],
+            [DECLINE if len(lower) != 1 else 0 for lower in lowers],
+        )
+        flags = [sum(bits) for bits in zip(*columns, strict=True)]
+        single = "".join(lower if len(lower) == 1 else c for c, lower in zip(chars, lowers, strict=True))
+        table.append((first, flags, single))
     return table
 
 

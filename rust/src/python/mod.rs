@@ -436,10 +436,42 @@ impl TrigramModel {
     }
 }
 
+/// A sorted file mapped in place, searched for the lines between two keys
+/// (untangle.dictionary.SortedLines: the Python search was most of a first pass over a new
+/// text's words).
+#[pyclass(frozen, module = "untangle._core")]
+struct SortedFile {
+    data: memmap2::Mmap,
+}
+
+#[pymethods]
+impl SortedFile {
+    #[new]
+    fn new(path: PathBuf) -> PyResult<Self> {
+        let file = std::fs::File::open(&path).map_err(|error| PyOSError::new_err(error.to_string()))?;
+        // SAFETY: the data files are read only, as the trigram model's is (trigram.rs).
+        let data = unsafe { memmap2::Mmap::map(&file) }.map_err(|error| PyOSError::new_err(error.to_string()))?;
+        Ok(SortedFile { data })
+    }
+
+    /// (byte offset, line) of every non-empty line from byte `start` on with `low <= line < high`.
+    fn between(&self, start: usize, low: &[u8], high: &[u8]) -> PyResult<Vec<(usize, String)>> {
+        crate::sorted_lines::between(&self.data, start, low, high)
+            .into_iter()
+            .map(|(offset, line)| {
+                std::str::from_utf8(line)
+                    .map(|text| (offset, text.to_owned()))
+                    .map_err(|_| PyValueError::new_err(format!("the line at byte {offset} is not UTF-8")))
+            })
+            .collect()
+    }
+}
+
 #[pymodule]
 fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<TrigramModel>()?;
     module.add_class::<family::Family>()?;
     module.add_class::<family::TextReader>()?;
+    module.add_class::<SortedFile>()?;
     Ok(())
 }
