@@ -19,6 +19,9 @@ PICK_RULES = ("adjectives first", "nouns first", "verbs first", "adverbs first",
 REQUIRED_COLUMNS = 2  # spun and original; the evidence columns have defaults
 DEFAULT_PRIOR = 0.1
 LN10 = math.log(10)
+# Searches of a file in Python before the compiled core takes them over: a short text's few
+# searches cost less than loading the core (a cleared one-line input never loads it).
+PYTHON_SEARCHES = 200
 
 
 class DictionaryError(ValueError):
@@ -78,6 +81,8 @@ class SortedLines:
             self._start = len(data) if end < 0 else end + 1
         self._count: int | None = None
         self._searched = None  # the same file mapped in the compiled core, which searches it faster
+        self._path: Path | None = None  # the file, while the core may still take over its search
+        self._searches = 0
 
     @classmethod
     def open(cls, path: Path) -> SortedLines:
@@ -86,9 +91,7 @@ class SortedLines:
             if path.stat().st_size == 0:
                 return cls(b"", str(path))
             lines = cls(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), str(path))
-        core = _core()
-        if core is not None:
-            lines._searched = core.SortedFile(path)
+        lines._path = path
         return lines
 
     def _line_at(self, offset: int) -> tuple[int, int]:
@@ -113,6 +116,12 @@ class SortedLines:
     def between(self, low: str, high: str) -> list[tuple[int, str]]:
         """(byte offset, line) for every data line with low <= line < high, in order (searched in
         the compiled core where it is built)."""
+        if self._searched is None and self._path is not None:
+            self._searches += 1
+            if self._searches > PYTHON_SEARCHES:
+                core = _core()
+                self._searched = core.SortedFile(self._path) if core is not None else None
+                self._path = None
         if self._searched is not None:
             return self._searched.between(self._start, low.encode("utf-8"), high.encode("utf-8"))
         position = self._lower_bound(low.encode("utf-8"))
