@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from untangle.dictionary import (
-    PYTHON_SEARCHES,
     COLUMNS,
+    PYTHON_SEARCHES,
     Dictionary,
     DictionaryError,
     Entry,
