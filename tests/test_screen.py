@@ -173,3 +173,35 @@ def test_the_configuration_or_the_command_line_turns_the_screen_off(tmp_path, mo
     settings_file.write_text("screen = false\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert modules_loaded(["fix"], EVERYTHING, MODEL_LOADERS) != []
+
+
+SCREEN_PIECES = [
+    *SPUN_FORMS, "quality", "league", "due", "to", "the", "fact", "that", "The", "HELIUM", "well-known", "it's",
+    "it\u2019s", "caf\u00e9", "x1y", "42", " ", " ", " ", "\n", ". ", ", ", "-", "'", "\u00e9t\u00e9", "_",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(SCREEN_PIECES + PLAIN[:40]), max_size=60))
+def test_the_compiled_screen_reads_a_text_as_the_python_one(pieces: list[str]) -> None:
+    """The core's screen (taking over after PYTHON_WORDS) scores a text as the Python screen
+    scores its words, and gives the word counts the inferred family's check needs."""
+    from collections import Counter
+
+    from untangle.screen import WORD, _compiled_screen
+
+    screen = _screen()
+    text = "".join(pieces)
+    compiled = _compiled_screen()
+    score, counts = compiled.score(text, screen._described, THRESHOLD)
+    words = WORD.findall(text.lower())
+    assert score == screen.score(words)
+    assert counts == (Counter(words) if score < THRESHOLD else None)
+
+
+def test_the_core_takes_the_screen_over_after_a_few_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(untangle.screen, "PYTHON_WORDS", 100)
+    screen = untangle.screen.Screen(_screen().tables)
+    assert screen.clears(EVERYTHING) and screen._compiled is not None
+    assert screen.clears(EVERYTHING)  # read by the core now, as Python read it
+    assert not screen.clears("Helium said astatine the quality league that helium would person a word.")

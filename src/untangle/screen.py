@@ -37,6 +37,9 @@ THRESHOLD = -1.5  # nats: the best spin rate's likelihood ratio below which a do
 RATES = (0.02, 0.05, 0.1, 0.2, 0.4)  # spin rates tried (the share of listed forms a spinner wrote)
 STRONGEST = 30.0  # a strength above this counts as this much (e^30 is past any rate's doubt)
 CACHE_LIMIT = 200_000  # word types whose spun forms are remembered; cleared past it (flat on a stream)
+# Words read in Python before the compiled core takes the screen over (where it is built): a
+# few short texts cost less than loading the core, and a cleared one-line input never loads it.
+PYTHON_WORDS = 5_000
 WORD = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
 
 # (a spun form's words, its strength, ln(1 - s + s e^strength) at each spin rate s of RATES),
@@ -50,11 +53,24 @@ class Screen:
     def __init__(self, tables: Sequence[Dictionary]) -> None:
         self.tables = tuple(tables)
         self._forms: dict[str, Forms] = {}
+        self._python_words = 0  # read in Python so far (PYTHON_WORDS)
+        self._compiled = None  # untangle._core.Screen, once it takes over
 
     def clears(self, text: str) -> bool:
         """Whether `text` cannot be spun as far as the tables can tell: leave it as it is."""
+        if self._compiled is not None:
+            read = self._compiled.score(text, self._described, THRESHOLD)
+            if read is not None:  # None: a character the core does not read; Python reads it
+                score, counts = read
+                return score < THRESHOLD and not _infers(counts)
         words = WORD.findall(text.lower())
+        self._python_words += len(words)
+        if self._python_words > PYTHON_WORDS and self._compiled is None:
+            self._compiled = _compiled_screen()
         return self.score(words) < THRESHOLD and not _might_infer(words)
+
+    def _described(self, words: list[str]) -> list[Forms]:
+        return [self.forms(word) for word in words]
 
     def score(self, words: list[str]) -> float:
         """ln of the best spin rate's likelihood ratio, spun against clean, of these lower-case words
@@ -109,6 +125,22 @@ def _strength(entries: list) -> float:  # noqa: ANN001 - entries of one spun for
 
 def _might_infer(words: list[str]) -> bool:
     """Whether the inferred family (untangle.inferred) could find a very common word missing here."""
+    return _infers(Counter(words))
+
+
+def _infers(counts: dict[str, int]) -> bool:
+    """_might_infer, from how often each word occurs."""
     from untangle.inferred import missing_common
 
-    return bool(missing_common(Counter(word for word in words if word.isalpha())))
+    return bool(missing_common(Counter({word: count for word, count in counts.items() if word.isalpha()})))
+
+
+def _compiled_screen():  # noqa: ANN202 - untangle._core.Screen, or None without the core
+    from untangle.compiled_text import reader
+
+    text_reader = reader()
+    if text_reader is None:
+        return None
+    from untangle import _core
+
+    return _core.Screen(text_reader, CACHE_LIMIT)

@@ -31,6 +31,12 @@ pub struct TextReader {
     table: CharTable,
 }
 
+impl TextReader {
+    pub fn table(&self) -> &CharTable {
+        &self.table
+    }
+}
+
 #[pymethods]
 impl TextReader {
     /// A reader of `ranges` of characters: (first code point, flags per character as

@@ -13,6 +13,7 @@ use crate::fit;
 use crate::prepare::Strings;
 
 mod family;
+mod screen;
 use crate::lattice::{self, Arc, Scoring, Token};
 use crate::params::Params;
 use crate::trigram;
@@ -472,6 +473,7 @@ fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<TrigramModel>()?;
     module.add_class::<family::Family>()?;
     module.add_class::<family::TextReader>()?;
+    module.add_class::<screen::Screen>()?;
     module.add_class::<SortedFile>()?;
     Ok(())
 }
