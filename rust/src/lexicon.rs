@@ -12,6 +12,8 @@ use rustc_hash::FxHashMap as HashMap;
 #[derive(Clone, Debug)]
 pub struct LexEntry<P> {
     pub original: String,
+    /// The original's words as the language model's vocabulary ids (None: a word it does not know).
+    pub original_ids: Vec<Option<u32>>,
     pub spun: String,
     /// The spun form's words when it is a phrase ("quality league"); None for one word.
     pub phrase: Option<Vec<String>>,
@@ -26,6 +28,8 @@ pub struct LexEntry<P> {
 /// A word type as the dictionary knows it.
 #[derive(Clone, Debug)]
 pub struct TypeInfo<P> {
+    /// Its vocabulary id in the language model (None if the model does not know it).
+    pub id: Option<u32>,
     /// Its Zipf frequency (0.0 if the dictionary records none).
     pub zipf: f64,
     /// Some entry restores to it: a spinner could have replaced it.
@@ -56,6 +60,8 @@ impl<P> LexEntry<P> {
 pub struct Lexicon<P> {
     types: HashMap<String, TypeInfo<P>>,
     limit: usize,
+    /// Which model the vocabulary ids are of (a number the caller gives it).
+    model: usize,
 }
 
 impl<P> Lexicon<P> {
@@ -63,6 +69,7 @@ impl<P> Lexicon<P> {
         Lexicon {
             types: HashMap::default(),
             limit,
+            model: 0,
         }
     }
 
@@ -76,10 +83,12 @@ impl<P> Lexicon<P> {
             .collect()
     }
 
-    /// Make room for a document's types: empty the table once it holds `limit` of them.
-    pub fn make_room(&mut self) {
-        if self.types.len() >= self.limit {
+    /// Make room for a document's types read with `model`: empty the table once it holds
+    /// `limit` of them, or when its ids are another model's.
+    pub fn make_room(&mut self, model: usize) {
+        if self.types.len() >= self.limit || self.model != model {
             self.types.clear();
+            self.model = model;
         }
     }
 

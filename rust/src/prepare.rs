@@ -43,7 +43,13 @@ impl<'m> Strings<'m> {
     }
 
     pub fn token(&mut self, word: &str) -> ModelToken {
-        if let Some(id) = self.model.id(word) {
+        let id = self.model.id(word);
+        self.token_of(word, id)
+    }
+
+    /// `token`, with the word's vocabulary id (or None) already looked up.
+    pub fn token_of(&mut self, word: &str, id: Option<u32>) -> ModelToken {
+        if let Some(id) = id {
             return ModelToken::Known(id);
         }
         if let Some(&k) = self.unknown.get(word) {
@@ -162,14 +168,19 @@ pub fn document<'l, P>(
             } else {
                 level_key(word.class, info.zipf, true)
             };
-            here.push((written_key, unknown_key, candidates));
+            here.push((written_key, unknown_key, candidates, info.id));
         }
         found_words.push(here);
     }
     let entries = used
         .iter()
         .map(|entry| {
-            let words = entry.original.split(' ').map(|word| strings.token(word)).collect();
+            let words = entry
+                .original
+                .split(' ')
+                .zip(&entry.original_ids)
+                .map(|(word, &id)| strings.token_of(word, id))
+                .collect();
             Entry {
                 original: strings.id(&entry.original),
                 spun: strings.id(&entry.spun),
@@ -187,9 +198,9 @@ pub fn document<'l, P>(
             paragraph: words[0].paragraph,
             words: Vec::with_capacity(words.len()),
         };
-        for (word, (written_key, unknown_key, candidates)) in words.iter().zip(found) {
+        for (word, (written_key, unknown_key, candidates, id)) in words.iter().zip(found) {
             sentence.words.push(Word {
-                token: strings.token(&word.lower),
+                token: strings.token_of(&word.lower, id),
                 lower: strings.id(&word.lower),
                 class: word.class,
                 written_key,

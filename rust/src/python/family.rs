@@ -101,7 +101,12 @@ pub struct Family {
     lexicon: Mutex<Lexicon<Py<PyAny>>>,
 }
 
-fn type_info(py: Python<'_>, (zipf, original, headword, entries): PyTypeInfo) -> PyResult<TypeInfo<Py<PyAny>>> {
+fn type_info(
+    py: Python<'_>,
+    model: &crate::trigram::TrigramModel,
+    word: &str,
+    (zipf, original, headword, entries): PyTypeInfo,
+) -> PyResult<TypeInfo<Py<PyAny>>> {
     let entries = entries
         .into_iter()
         .map(|(original, spun, prior, picks, original_zipf, headword, payload)| {
@@ -112,6 +117,7 @@ fn type_info(py: Python<'_>, (zipf, original, headword, entries): PyTypeInfo) ->
             }
             let phrase = spun.contains(' ').then(|| spun.split(' ').map(str::to_owned).collect());
             Ok(LexEntry {
+                original_ids: original.split(' ').map(|w| model.id(w)).collect(),
                 original,
                 spun,
                 phrase,
@@ -124,6 +130,7 @@ fn type_info(py: Python<'_>, (zipf, original, headword, entries): PyTypeInfo) ->
         })
         .collect::<PyResult<_>>()?;
     Ok(TypeInfo {
+        id: model.id(word),
         zipf,
         original,
         headword,
@@ -172,7 +179,9 @@ impl Family {
         let params = parameters(params)?;
         let model = model.get();
         let poisoned = |_| PyValueError::new_err("the family's lexicon was left broken by a failed call");
-        self.lexicon.lock().map_err(poisoned)?.make_room();
+        // The model's address: the lexicon's vocabulary ids are of the model it last read with.
+        let model_key = model as *const TrigramModel as usize;
+        self.lexicon.lock().map_err(poisoned)?.make_room(model_key);
         let mut strings = Strings::new(&model.inner);
         let (built, payloads, eligible) = loop {
             let lexicon = self.lexicon.lock().map_err(poisoned)?;
@@ -196,9 +205,10 @@ impl Family {
             if described.len() != missing.len() {
                 return Err(PyValueError::new_err("describe must give one type per word"));
             }
-            let infos = described
-                .into_iter()
-                .map(|info| type_info(py, info))
+            let infos = missing
+                .iter()
+                .zip(described)
+                .map(|(word, info)| type_info(py, &model.inner, word, info))
                 .collect::<PyResult<Vec<_>>>()?;
             let mut lexicon = self.lexicon.lock().map_err(poisoned)?;
             for (word, info) in missing.into_iter().zip(infos) {
