@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import mmap
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -19,8 +20,9 @@ PICK_RULES = ("adjectives first", "nouns first", "verbs first", "adverbs first",
 REQUIRED_COLUMNS = 2  # spun and original; the evidence columns have defaults
 DEFAULT_PRIOR = 0.1
 LN10 = math.log(10)
-# Searches of a file in Python before the compiled core takes them over: a short text's few
-# searches cost less than loading the core (a cleared one-line input never loads it).
+# Searches of a file in Python before the compiled core takes them over, unless it is loaded
+# already: a short text's few searches cost less than loading the core (a cleared one-line
+# input never loads it).
 PYTHON_SEARCHES = 200
 
 
@@ -118,7 +120,7 @@ class SortedLines:
         the compiled core where it is built)."""
         if self._searched is None and self._path is not None:
             self._searches += 1
-            if self._searches > PYTHON_SEARCHES:
+            if self._searches > PYTHON_SEARCHES or "untangle._core" in sys.modules:
                 core = _core()
                 self._searched = core.SortedFile(self._path) if core is not None else None
                 self._path = None
