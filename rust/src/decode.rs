@@ -256,6 +256,11 @@ pub fn decode(
     }
     let lattice = arcs(sentence, state, entries, levels, table, joint);
     let mut posteriors = Vec::new();
+    if joint && lattice.iter().all(|arcs| arcs.len() == 1) {
+        // One path, every word as written: each arc is certain, and the model need not be asked.
+        state.posteriors = lattice.iter().map(|arcs| (arcs[0].0, 1.0)).collect();
+        return;
+    }
     if joint {
         let arcs_from: Vec<Vec<lattice::Arc>> = lattice
             .iter()

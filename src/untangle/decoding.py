@@ -69,6 +69,8 @@ def decode(
     """
     arcs_from, gains = lattice(candidates, sentence, levels, table, joint)
     if joint:
+        if all(len(arcs) == 1 for arcs in arcs_from):
+            return {arcs[0]: 1.0 for arcs in arcs_from}  # one path, read as written: nothing to weigh
         return arc_posteriors(arcs_from, candidates.model, sentence.memo)[0]
     posteriors: dict[Arc, float] = {}
     sentence.evidence = []
