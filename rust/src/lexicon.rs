@@ -108,3 +108,61 @@ impl<P> Lexicon<P> {
         self.types.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(spun: &str) -> LexEntry<()> {
+        LexEntry {
+            original: "x".into(),
+            original_ids: vec![None],
+            spun: spun.into(),
+            phrase: spun.contains(' ').then(|| spun.split(' ').map(str::to_owned).collect()),
+            prior: 0.5,
+            picks: 0,
+            original_zipf: 5.0,
+            headword: true,
+            payload: (),
+        }
+    }
+
+    #[test]
+    fn a_phrase_matches_only_its_words_joined_by_single_spaces() {
+        let phrase = entry("quality league");
+        let lowers = ["a", "quality", "league", "quality"];
+        assert_eq!(phrase.length_at(&lowers, &[true, true, false, false], 1), Some(2));
+        assert_eq!(
+            phrase.length_at(&lowers, &[true, false, false, false], 1),
+            None,
+            "not joined"
+        );
+        assert_eq!(
+            phrase.length_at(&lowers, &[true, true, true, true], 3),
+            None,
+            "past the end"
+        );
+        assert_eq!(entry("helium").length_at(&lowers, &[false; 4], 0), Some(1));
+    }
+
+    #[test]
+    fn the_lexicon_stays_bounded_and_belongs_to_one_model() {
+        let info = || TypeInfo::<()> {
+            id: None,
+            zipf: 0.0,
+            original: false,
+            headword: true,
+            entries: Vec::new(),
+        };
+        let mut lexicon = Lexicon::new(2);
+        lexicon.make_room(1);
+        lexicon.insert("a".into(), info());
+        lexicon.insert("b".into(), info());
+        assert_eq!(lexicon.missing(["a", "c", "c", "b", "d"]), vec!["c", "d"]);
+        lexicon.make_room(1);
+        assert!(lexicon.is_empty(), "full: emptied before the next document");
+        lexicon.insert("a".into(), info());
+        lexicon.make_room(2);
+        assert!(lexicon.get("a").is_none(), "another model's ids are not kept");
+    }
+}
