@@ -6,9 +6,10 @@ WordNet spinner emulator, bench/spinner.py, when WordNet is installed, else from
 paragraphs in examples/), then measures: start-up on a tiny input, MB/s on clean and on spun
 text (untangle on a sample of the corpus, since it is far slower, with and without the screen
 before the engine, and the share of each sample the screen clears; the compiled core against
-the Python engine it replaced, UNTANGLE_PURE_PYTHON=1, on the same sample; codespell on the same
-sample and on the whole corpus), a batch over a folder with 1, 4 and N worker processes, the
-same work on threads sharing one loaded model, and peak RSS.
+the Python engine it replaced, UNTANGLE_PURE_PYTHON=1, on the same sample, as commands and as
+the library's second pass in one process; codespell on the same sample and on the whole
+corpus), a batch over a folder with 1, 4 and N worker processes, the same work on threads
+sharing one loaded model, and peak RSS.
 
 Usage: python bench/speed.py [--mb 20] [--sample-mb 1] [--jobs N] [--keep DIR]
 """
@@ -147,6 +148,31 @@ with ThreadPoolExecutor(int(sys.argv[2])) as pool:
 """
 
 
+# The engine alone, per core: one process fixes the sample once (loading everything it keeps)
+# and is timed on a second pass, in CPU seconds, writing nothing (on some machines writing files
+# slows the compute beside it; see docs/design.md, "Session 25").
+WARM = """
+import sys, pathlib, time
+import untangle
+texts = [path.read_text(encoding="utf-8") for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.txt"))]
+first = [untangle.fix(text) for text in texts]
+started = time.process_time()
+second = [untangle.fix(text) for text in texts]
+print(time.process_time() - started, first == second)
+"""
+
+
+def warm_rate(folder: Path, size: int, env: dict[str, str] | None = None) -> float:
+    """MB/s of the library's second pass over `folder` in one process (CPU time, no writes)."""
+    done = subprocess.run(
+        [sys.executable, "-c", WARM, str(folder)], capture_output=True, text=True, env=_environment(env), check=True
+    )
+    seconds, same = done.stdout.split()
+    if same != "True":
+        raise RuntimeError("the second pass gave other outputs than the first")
+    return size / 1e6 / float(seconds)
+
+
 def _same_outputs(one: Path, other: Path) -> str:
     """Whether two output trees hold the same files with the same bytes."""
     first = {p.relative_to(one): p.read_bytes() for p in one.rglob("*") if p.is_file()}
@@ -209,6 +235,11 @@ def main() -> None:
             same = _same_outputs(base / f"out-{kind}", base / f"python-{kind}")
             ratio = f"{python_seconds / seconds:.2f}x"
             rows.append((f"{kind}: compiled core vs Python engine (outputs {same})", ratio, "", ""))
+            warm = warm_rate(part, size)
+            row(f"{kind} prose, same sample, library warm (CPU, no writes)", warm, their_rate, "MB/s", True)
+            python_warm = warm_rate(part, size, env={"UNTANGLE_PURE_PYTHON": "1"})
+            row(f"{kind} prose, same, Python engine's library warm", python_warm, their_rate, "MB/s", True)
+            rows.append((f"{kind}: compiled core vs Python engine, library warm", f"{warm / python_warm:.2f}x", "", ""))
             unscreened = timed(
                 [
                     *UNTANGLE,
