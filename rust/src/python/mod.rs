@@ -276,6 +276,16 @@ fn tier_number(tier: Tier) -> u8 {
 }
 
 impl TrigramModel {
+    /// The vocabulary ids of the sentence's start and end, "<s>" and "</s>".
+    fn boundaries(&self) -> PyResult<(u32, u32)> {
+        let id = |word: &str| {
+            self.inner
+                .id(word)
+                .ok_or_else(|| PyValueError::new_err(format!("the model has no {word}")))
+        };
+        Ok((id("<s>")?, id("</s>")?))
+    }
+
     /// Fit `document` and, with `decide` (threshold, guesses), take the decision: its
     /// suggestions as (sentence, start, end, entry, probability, tier). The interpreter is
     /// released while it runs.
@@ -287,14 +297,7 @@ impl TrigramModel {
         params: &Params,
         decide: Option<(f64, bool)>,
     ) -> PyResult<(fit::Fit, Option<Vec<PySuggestion>>)> {
-        let start = self
-            .inner
-            .id("<s>")
-            .ok_or_else(|| PyValueError::new_err("the model has no <s>"))?;
-        let end = self
-            .inner
-            .id("</s>")
-            .ok_or_else(|| PyValueError::new_err("the model has no </s>"))?;
+        let (start, end) = self.boundaries()?;
         let model = &self.inner;
         Ok(py.allow_threads(|| {
             let scoring = Scoring::new(model, params.context_weight, unknown, start, end);
@@ -395,14 +398,7 @@ impl TrigramModel {
             }
             lattice.push(here);
         }
-        let start = self
-            .inner
-            .id("<s>")
-            .ok_or_else(|| PyValueError::new_err("the model has no <s>"))?;
-        let end = self
-            .inner
-            .id("</s>")
-            .ok_or_else(|| PyValueError::new_err("the model has no </s>"))?;
+        let (start, end) = self.boundaries()?;
         let model = &self.inner;
         Ok(py.allow_threads(|| {
             let scoring = Scoring::new(model, weight, &unknown, start, end);
