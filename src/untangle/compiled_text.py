@@ -100,17 +100,23 @@ class CompiledText:
 
         self.dictionary = dictionary
         self.family = _core.Family(reader(), TYPE_CACHE_LIMIT)
+        self._headwords: dict[str, bool] = {}  # an original's headword flag (many entries share one)
 
     def describe(self, words: list[str]) -> list[tuple]:
         """What the dictionary knows of each word type: (Zipf, is an original, is a headword,
         the entries whose spun form starts with it, as the core takes them)."""
         dictionary = self.dictionary
+        headwords = self._headwords
+        if len(headwords) >= TYPE_CACHE_LIMIT:
+            headwords.clear()
         described = []
         for word in words:
-            entries = [
-                (e.original, e.spun, e.prior, e.picks, e.original_zipf, dictionary.is_headword(e.original), e)
-                for e in dictionary.starting_with(word)
-            ]
+            entries = []
+            for e in dictionary.starting_with(word):
+                headword = headwords.get(e.original)
+                if headword is None:
+                    headword = headwords[e.original] = dictionary.is_headword(e.original)
+                entries.append((e.original, e.spun, e.prior, e.picks, e.original_zipf, headword, e))
             described.append(
                 (dictionary.zipf(word), dictionary.is_original(word), dictionary.is_headword(word), entries)
             )
