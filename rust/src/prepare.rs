@@ -95,9 +95,11 @@ impl Segmented {
         for (number, words) in self.sentences.iter().enumerate() {
             let paragraph = words[0].paragraph;
             let (start, end) = self.span(number, 0, words.len());
-            match spans.iter_mut().find(|s| s.0 == paragraph) {
-                Some(span) => span.2 = end,
-                None => spans.push((paragraph, start, end)),
+            // Sentences come in order and a paragraph's sentences together: only the last
+            // span can be this sentence's (a search of them all was quadratic in paragraphs).
+            match spans.last_mut() {
+                Some(span) if span.0 == paragraph => span.2 = end,
+                _ => spans.push((paragraph, start, end)),
             }
         }
         spans
