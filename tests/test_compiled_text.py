@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from untangle import compiled_text
-from untangle.compiled_text import CHAR_RANGES, DECLINE, DIGIT, LETTER, SPACE, WORD, reader
+from untangle.compiled_text import ALPHA, CHAR_RANGES, DECLINE, DIGIT, LETTER, LOWER, SPACE, UPPER, WORD, reader
 from untangle.segment import sentences
 from untangle.tokenizer import tokenize
 
@@ -22,18 +22,23 @@ from own_texts import CLEAN, LONGER, MORE, spun  # noqa: E402 - a helper module 
 CLASSES = ((LETTER, r"[^\W\d_]"), (DIGIT, r"\d"), (WORD, r"\w"), (SPACE, r"\s"))
 
 
-def test_the_character_table_follows_python_re():
-    """Every character the core reads is classed as the tokenizer's regular expression classes it."""
+def test_the_character_table_follows_python_re_and_str():
+    """Every character the core reads is classed as the tokenizer's regular expressions and str's
+    methods class it, with its one-character lower case (or marked DECLINE)."""
     checked = 0
-    for first, end in CHAR_RANGES:
-        for code in range(first, end):
-            c = chr(code)
-            flags = compiled_text.char_flags(c)
-            for flag, pattern in CLASSES:
-                assert bool(flags & flag) == bool(re.fullmatch(pattern, c)), (hex(code), pattern)
+    for first, flags, lowers in compiled_text.char_table():
+        for offset, (flag, lower) in enumerate(zip(flags, lowers, strict=True)):
+            c = chr(first + offset)
+            for bit, pattern in CLASSES:
+                assert bool(flag & bit) == bool(re.fullmatch(pattern, c)), (hex(ord(c)), pattern)
+            for bit, method in ((ALPHA, str.isalpha), (LOWER, str.islower), (UPPER, str.isupper)):
+                assert bool(flag & bit) == method(c), (hex(ord(c)), method)
+            assert bool(flag & DECLINE) == (len(c.lower()) != 1)
+            assert lower == (c.lower() if len(c.lower()) == 1 else c)
             checked += 1
-    assert checked > 1000
-    assert compiled_text.char_flags("\u0130") & DECLINE  # "İ".lower() is two characters
+    assert checked == sum(end - first for first, end in CHAR_RANGES) > 1000
+    table = {first: flags for first, flags, _ in compiled_text.char_table()}
+    assert table[0][0x130 - 0] & DECLINE  # "İ".lower() is two characters
 
 
 def python_reading(text: str) -> tuple[list, list]:
@@ -139,11 +144,3 @@ def test_the_family_keeps_the_word_types_it_met():
     asked.clear()
     path.restore(model, "Helium went home.", (), 0.7, True)
     assert asked == ["went", "home"]
-
-
-def test_the_table_is_built_as_char_flags_reads_each_character():
-    for first, flags, lowers in compiled_text.char_table():
-        for offset, (flag, lower) in enumerate(zip(flags, lowers, strict=True)):
-            c = chr(first + offset)
-            assert flag == compiled_text.char_flags(c)
-            assert lower == (c.lower() if len(c.lower()) == 1 else c)

@@ -30,32 +30,10 @@ CHAR_RANGES = ((0x0000, 0x0250), (0x2000, 0x2200), (0xFEFF, 0xFF00))
 LETTER, DIGIT, WORD, SPACE, ALPHA, LOWER, UPPER, DECLINE = (1 << bit for bit in range(8))
 
 
-def char_flags(c: str) -> int:
-    """The core's flags for character `c`, from Python's own classes (re's follow str's methods)."""
-    flags = 0
-    if c.isalnum() and not c.isdecimal():
-        flags |= LETTER
-    if c.isdecimal():
-        flags |= DIGIT
-    if c.isalnum() or c == "_":
-        flags |= WORD
-    if c.isspace():
-        flags |= SPACE
-    if c.isalpha():
-        flags |= ALPHA
-    if c.islower():
-        flags |= LOWER
-    if c.isupper():
-        flags |= UPPER
-    if len(c.lower()) != 1:
-        flags |= DECLINE
-    return flags
-
-
 def char_table() -> list[tuple[int, list[int], str]]:
-    """CHAR_RANGES as the core takes them: (first code point, flags, lower-case forms). Built
-    method by method over each range (as char_flags would, a few times faster: it runs in every
-    process that reads a text, start-up included)."""
+    """CHAR_RANGES as the core takes them: (first code point, flags, lower-case forms), from
+    Python's own classes (re's follow str's methods). Built method by method over each range: it
+    runs in every process that reads a text, start-up included."""
     table = []
     for first, end in CHAR_RANGES:
         chars = [chr(code) for code in range(first, end)]
