@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from untangle import compiled_text
-from untangle.compiled_text import ALPHA, CHAR_RANGES, DECLINE, DIGIT, LETTER, LOWER, SPACE, UPPER, WORD, reader
+from untangle import compiled_text, text_reader
 from untangle.segment import sentences
+from untangle.text_reader import ALPHA, CHAR_RANGES, DECLINE, DIGIT, LETTER, LOWER, SPACE, UPPER, WORD, reader
 from untangle.tokenizer import tokenize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,7 +26,7 @@ def test_the_character_table_follows_python_re_and_str():
     """Every character the core reads is classed as the tokenizer's regular expressions and str's
     methods class it, with its one-character lower case (or marked DECLINE)."""
     checked = 0
-    for first, flags, lowers in compiled_text.char_table():
+    for first, flags, lowers in text_reader.char_table():
         for offset, (flag, lower) in enumerate(zip(flags, lowers, strict=True)):
             c = chr(first + offset)
             for bit, pattern in CLASSES:
@@ -37,7 +37,7 @@ def test_the_character_table_follows_python_re_and_str():
             assert lower == (c.lower() if len(c.lower()) == 1 else c)
             checked += 1
     assert checked == sum(end - first for first, end in CHAR_RANGES) > 1000
-    table = {first: flags for first, flags, _ in compiled_text.char_table()}
+    table = {first: flags for first, flags, _ in text_reader.char_table()}
     assert table[0][0x130 - 0] & DECLINE  # "İ".lower() is two characters
 
 

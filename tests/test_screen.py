@@ -181,27 +181,95 @@ SCREEN_PIECES = [
 ]  # fmt: skip
 
 
+def _describing_screen():  # noqa: ANN202 - the core's screen that asks Python for every word's forms
+    from untangle import _core
+    from untangle.text_reader import reader
+
+    return _core.Screen(reader(), untangle.screen.CACHE_LIMIT)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(SCREEN_PIECES + PLAIN[:40]), max_size=60))
-def test_the_compiled_screen_reads_a_text_as_the_python_one(pieces: list[str]) -> None:
-    """The core's screen (taking over after PYTHON_WORDS) scores a text as the Python screen
-    scores its words, and gives the word counts the inferred family's check needs."""
+@given(st.lists(st.sampled_from(SCREEN_PIECES + PLAIN[:40]), max_size=60), st.booleans())
+def test_the_compiled_screen_reads_a_text_as_the_python_one(pieces: list[str], reads_rows: bool) -> None:
+    """The core's screen scores a text as the Python screen scores its words, whether it reads
+    the built-in tables' rows itself or asks Python for each word's forms, and gives the word
+    counts the inferred family's check needs."""
     from collections import Counter
 
     from untangle.screen import WORD, _compiled_screen
 
     screen = _screen()
     text = "".join(pieces)
-    compiled = _compiled_screen()
+    compiled = _compiled_screen(screen.tables) if reads_rows else _describing_screen()
     score, counts = compiled.score(text, screen._described, THRESHOLD)
     words = WORD.findall(text.lower())
     assert score == screen.score(words)
     assert counts == (Counter(words) if score < THRESHOLD else None)
 
 
-def test_the_core_takes_the_screen_over_after_a_few_texts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(untangle.screen, "PYTHON_WORDS", 100)
+ROW_WORDS = ["he", "at", "on", "quality", "league", "due", "to"]
+
+
+@st.composite
+def _rows(draw: st.DrawFn) -> list[tuple[str, str, float, float, float]]:
+    """Rows of a small table: (spun, original, prior, spun Zipf, original Zipf); phrases, ties
+    and repeated spun forms included."""
+    spun_forms = st.lists(st.sampled_from(ROW_WORDS), min_size=1, max_size=3).map(" ".join)
+    row = st.tuples(
+        spun_forms,
+        st.sampled_from(["x", "y", "z", "w v"]),
+        st.sampled_from([1.0, 0.5, 0.25, 0.1, 1e-3]),
+        st.sampled_from([0.0, 1.5, 3.0, 7.25]),
+        st.sampled_from([0.0, 2.0, 5.5, 7.25]),
+    )
+    found = draw(st.lists(row, max_size=12, unique_by=lambda r: (r[0], r[1])))
+    return [r for r in found if r[0] != r[1]]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_rows(), _rows(), st.lists(st.sampled_from([*ROW_WORDS, "x"]), max_size=30))
+def test_the_core_reads_a_table_s_forms_as_python_does(
+    tmp_path_factory: pytest.TempPathFactory, in_file: list, added: list, words: list[str]
+) -> None:
+    """Forms read by the core from a sorted file and from rows held whole (the phrase table's
+    kind) score every text as Screen.forms's do: the same strengths, order and ties."""
+    from untangle.dictionary import Dictionary, Entry, SortedLines
+    from untangle.screen import Screen, _compiled_screen
+
+    lines = sorted(f"{s}\t{o}\tsynonym\t{p!r}\t{sz!r}\t{oz!r}\t0" for s, o, p, sz, oz in in_file)
+    path = tmp_path_factory.mktemp("table") / "table.tsv"
+    path.write_text("# a comment\n" + "".join(line + "\n" for line in lines), encoding="utf-8")
+    tables = [
+        Dictionary.over(SortedLines.open(path)),
+        Dictionary(Entry(s, o, "curated", p, sz, oz) for s, o, p, sz, oz in added),
+    ]
+    python = Screen(tables)
+    compiled = _compiled_screen(tables)
+    assert all(table.compiled_rows() is not None for table in tables)
+    text = " ".join(words)
+    assert compiled.score(text, python._described, THRESHOLD)[0] == python.score(words)
+
+
+def test_a_row_the_core_does_not_read_is_read_by_python(tmp_path: Path) -> None:
+    """A row the generated table would not hold (a user's short row, a bad number) goes to
+    Python, which reads it as a user's row or says which line is wrong."""
+    from untangle.dictionary import Dictionary, DictionaryError, SortedLines
+    from untangle.screen import Screen, _compiled_screen
+
+    path = tmp_path / "table.tsv"
+    path.write_text("at\tastatine\tsynonym\t0.5\tnot-a-number\t7.0\t0\nhelium\the\n", encoding="utf-8")
+    tables = [Dictionary.over(SortedLines.open(path))]
+    python = Screen(tables)
+    compiled = _compiled_screen(tables)
+    assert compiled.score("helium", python._described, THRESHOLD)[0] == python.score(["helium"])
+    with pytest.raises(DictionaryError, match="table.tsv:1"):
+        compiled.score("at", python._described, THRESHOLD)
+
+
+def test_the_core_takes_the_screen_over_after_a_few_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(untangle.screen, "PYTHON_CHARS", 100)
     screen = untangle.screen.Screen(_screen().tables)
-    assert screen.clears(EVERYTHING) and screen._compiled is not None
+    assert not screen.clears("Helium said the bridge opened.") and screen._compiled is None  # Python reads a line
+    assert screen.clears(EVERYTHING) and screen._compiled  # a longer text: the core, from its first word
     assert screen.clears(EVERYTHING)  # read by the core now, as Python read it
     assert not screen.clears("Helium said astatine the quality league that helium would person a word.")

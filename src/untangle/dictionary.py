@@ -139,6 +139,20 @@ class SortedLines:
             position = end + 1
         return found
 
+    def compiled(self):  # noqa: ANN201 - untangle._core.SortedFile, or None
+        """The file as the compiled core maps it (made now if a search has not made it yet); None
+        for lines given in memory or where the core is not built."""
+        if self._searched is None and self._path is not None:
+            core = _core()
+            self._searched = core.SortedFile(self._path) if core is not None else None
+            self._path = None
+        return self._searched
+
+    @property
+    def start(self) -> int:
+        """The byte offset of the first data line (after comments and a header)."""
+        return self._start
+
     def line_number(self, offset: int) -> int:
         """1-based line number of the line starting at byte `offset` (for error messages)."""
         return self._data[:offset].count(b"\n") + 1  # a slice: an mmap has no count()
@@ -235,6 +249,20 @@ class Dictionary:
                 raise DictionaryError(f"{where}: {error}") from None
         return entries
 
+    def compiled_rows(self) -> tuple | None:
+        """The rows as the compiled core reads them itself (untangle.screen): (the core's mapping of
+        the sorted file, its first data byte, no lines) for a table over a file alone, (None, 0,
+        the rows as data lines) for added rows alone; None for a mix of both, or a table the core
+        cannot map."""
+        if self._added:
+            if len(self._lines):
+                return None
+            return None, 0, [_data_line(entry) for bucket in self._added.values() for entry in bucket]
+        if not len(self._lines):
+            return None, 0, []
+        searched = self._lines.compiled()
+        return (searched, self._lines.start, []) if searched is not None else None
+
     def zipf(self, word: str) -> float:
         """The Zipf frequency of `word` if the dictionary records one, else 0.0."""
         known = self._zipf.get(word)
@@ -267,6 +295,21 @@ class Dictionary:
 
     def __contains__(self, spun: str) -> bool:
         return any(entry.spun == spun for entry in self.starting_with(spun.split(" ", 1)[0]))
+
+
+def _data_line(entry: Entry) -> str:
+    """`entry` as a complete row of the generated table (floats written to round-trip exactly)."""
+    return "\t".join(
+        (
+            entry.spun,
+            entry.original,
+            entry.relation,
+            repr(entry.prior),
+            repr(entry.spun_zipf),
+            repr(entry.original_zipf),
+            str(entry.picks),
+        )
+    )
 
 
 def _trusted_row(fields: list[str]) -> Entry | None:

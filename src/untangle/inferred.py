@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
 def propose(text: str, known: Dictionary) -> list[Entry]:
     """Inferred (spun, original) rows for `text`; `known` gives the stand-ins' Zipf frequencies."""
-    from untangle.compiled_text import word_counts
+    from untangle.text_reader import word_counts
 
     read = word_counts(text)
     if read is not None:

@@ -37,9 +37,11 @@ THRESHOLD = -1.5  # nats: the best spin rate's likelihood ratio below which a do
 RATES = (0.02, 0.05, 0.1, 0.2, 0.4)  # spin rates tried (the share of listed forms a spinner wrote)
 STRONGEST = 30.0  # a strength above this counts as this much (e^30 is past any rate's doubt)
 CACHE_LIMIT = 200_000  # word types whose spun forms are remembered; cleared past it (flat on a stream)
-# Words read in Python before the compiled core takes the screen over (where it is built): a
-# few short texts cost less than loading the core, and a cleared one-line input never loads it.
-PYTHON_WORDS = 5_000
+# Characters read in Python before the compiled core takes the screen over (where it is built):
+# a few lines cost less than loading the core, and a cleared one-line input never loads it; a
+# longer text is read in the core from its first word (each new word's rows parsed in Python
+# cost a first pass more than the core's whole reading).
+PYTHON_CHARS = 2_000
 WORD = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
 
 # (a spun form's words, its strength, ln(1 - s + s e^strength) at each spin rate s of RATES),
@@ -53,20 +55,20 @@ class Screen:
     def __init__(self, tables: Sequence[Dictionary]) -> None:
         self.tables = tuple(tables)
         self._forms: dict[str, Forms] = {}
-        self._python_words = 0  # read in Python so far (PYTHON_WORDS)
-        self._compiled = None  # untangle._core.Screen, once it takes over
+        self._python_chars = 0  # read in Python so far (PYTHON_CHARS)
+        self._compiled = None  # untangle._core.Screen once it takes over (False without the core)
 
     def clears(self, text: str) -> bool:
         """Whether `text` cannot be spun as far as the tables can tell: leave it as it is."""
-        if self._compiled is not None:
+        if self._compiled is None and self._python_chars + len(text) > PYTHON_CHARS:
+            self._compiled = _compiled_screen(self.tables) or False
+        if self._compiled:
             read = self._compiled.score(text, self._described, THRESHOLD)
             if read is not None:  # None: a character the core does not read; Python reads it
                 score, counts = read
                 return score < THRESHOLD and not _infers(counts)
+        self._python_chars += len(text)
         words = WORD.findall(text.lower())
-        self._python_words += len(words)
-        if self._python_words > PYTHON_WORDS and self._compiled is None:
-            self._compiled = _compiled_screen()
         return self.score(words) < THRESHOLD and not _might_infer(words)
 
     def _described(self, words: list[str]) -> list[Forms]:
@@ -135,12 +137,18 @@ def _infers(counts: dict[str, int]) -> bool:
     return bool(missing_common(Counter({word: count for word, count in counts.items() if word.isalpha()})))
 
 
-def _compiled_screen():  # noqa: ANN202 - untangle._core.Screen, or None without the core
-    from untangle.compiled_text import reader
+def _compiled_screen(tables: Sequence[Dictionary]):  # noqa: ANN202 - untangle._core.Screen, or None
+    """The core's screen (None without the core). Where every table's rows are in a sorted file or
+    held whole, the core reads their forms itself, as `Screen.forms` does; else it asks `forms`."""
+    from untangle.text_reader import reader
 
     text_reader = reader()
     if text_reader is None:
         return None
     from untangle import _core
+    from untangle.dictionary import PICK_RULES
 
-    return _core.Screen(text_reader, CACHE_LIMIT)
+    rows = [table.compiled_rows() for table in tables]
+    if any(source is None for source in rows):
+        return _core.Screen(text_reader, CACHE_LIMIT)
+    return _core.Screen(text_reader, CACHE_LIMIT, rows, list(RATES), STRONGEST, 1 << len(PICK_RULES))

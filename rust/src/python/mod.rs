@@ -437,8 +437,14 @@ impl TrigramModel {
 /// (untangle.dictionary.SortedLines: the Python search was most of a first pass over a new
 /// text's words).
 #[pyclass(frozen, module = "untangle._core")]
-struct SortedFile {
+pub struct SortedFile {
     data: memmap2::Mmap,
+}
+
+impl SortedFile {
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
 }
 
 #[pymethods]
