@@ -98,7 +98,40 @@ def main() -> int:
         lowest = sorted(spun)[:5]
         print(f"  lowest spun scores: {', '.join(f'{v:.2f} {f}' for v, f in lowest)}")
         print(f"  highest clean scores: {', '.join(f'{v:.2f}' for v, _ in sorted(clean)[-5:])}")
+    in_context()
     return 0
+
+
+def in_context() -> None:
+    """The second reading (Screen.score_in_context) of the documents the score does not clear:
+    the lowest spun documents, and the clean bytes cleared by either reading, on our clean texts
+    and on the clean sample bench/speed.py times (our articles' paragraphs, shuffled)."""
+    import tempfile
+
+    from speed import build
+
+    from untangle.screen import CONTEXT_CEILING, THRESHOLD
+
+    def both(text: str) -> tuple[float, float]:
+        words = WORD.findall(text.lower())
+        first = SCREEN.score(words)
+        return first, (SCREEN.score_in_context(words) if THRESHOLD <= first < CONTEXT_CEILING else first)
+
+    spun = sorted((both(text)[1], family) for family, _, text in spun_sets())
+    print("in context (documents scoring from THRESHOLD to CONTEXT_CEILING read again):")
+    print(f"  lowest spun documents: {', '.join(f'{v:.2f} {f}' for v, f in spun[:5])}")
+    with tempfile.TemporaryDirectory() as folder:
+        build(Path(folder), 0.5, False, 1)
+        sample = [p.read_text(encoding="utf-8") for p in sorted(Path(folder).rglob("*.txt"))]
+    for name, texts in (("our clean texts", clean_texts()), ("bench/speed.py's clean sample", sample)):
+        read = [(*both(text), len(text)) for text in texts]
+        total = sum(size for *_, size in read)
+        by_score = sum(size for first, _, size in read if first < THRESHOLD) / total
+        shares = ", ".join(
+            f"{t}: {sum(size for first, second, size in read if first < THRESHOLD or second < t) / total:.2f}"
+            for t in (-3.0, -2.0, -1.0, 0.0)
+        )
+        print(f"  {name}: clean bytes cleared by the score {by_score:.2f}; with context below {shares}")
 
 
 if __name__ == "__main__":

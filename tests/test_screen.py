@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 import untangle.screen
 from untangle import Restorer
 from untangle.pipeline import engine_for
-from untangle.screen import THRESHOLD
+from untangle.screen import CONTEXT_CEILING, CONTEXT_THRESHOLD, THRESHOLD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fresh_process import modules_loaded  # noqa: E402 - helper modules next to the tests
 from own_texts import CLEAN, LONGER, MORE  # noqa: E402
+from own_texts import spun as spin_every_word  # noqa: E402
 from phrase_spinner import spin as phrase_spin  # noqa: E402
 
 
@@ -95,7 +96,7 @@ def test_the_score_weighs_listed_forms_against_their_frequency_as_themselves() -
     assert screen.score(["zyxw", "qqq"]) == float("-inf")  # nothing listed: no evidence of spinning
     # "astatine" is far likelier the spinner's "at" than itself; "the" is listed for nothing.
     assert screen.score(["he", "said", "astatine", "the", "meeting"]) > -THRESHOLD
-    strongest_first = [strength for _, strength, _ in screen.forms("astatine")]
+    strongest_first = [form[1] for form in screen.forms("astatine")]
     assert strongest_first == sorted(strongest_first, reverse=True)
 
 
@@ -108,7 +109,7 @@ def test_the_score_is_the_best_rate_likelihood_ratio_of_the_forms_found() -> Non
     words = ["helium", "said", "astatine", "the", "meeting", "successful", "june"]
     strengths = []
     for word in words:
-        forms = [(parts, strength) for parts, strength, _ in screen.forms(word) if len(parts) == 1]
+        forms = [(parts, strength) for parts, strength, *_ in screen.forms(word) if len(parts) == 1]
         if forms:
             strengths.append(min(forms[0][1], STRONGEST))
     assert len(strengths) >= 3
@@ -185,26 +186,32 @@ def _describing_screen():  # noqa: ANN202 - the core's screen that asks Python f
     from untangle import _core
     from untangle.text_reader import reader
 
-    return _core.Screen(reader(), untangle.screen.CACHE_LIMIT)
+    return _core.Screen(reader(), untangle.screen.CACHE_LIMIT, list(untangle.screen.RATES), untangle.screen.STRONGEST)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(SCREEN_PIECES + PLAIN[:40]), max_size=60), st.booleans())
 def test_the_compiled_screen_reads_a_text_as_the_python_one(pieces: list[str], reads_rows: bool) -> None:
-    """The core's screen scores a text as the Python screen scores its words, whether it reads
-    the built-in tables' rows itself or asks Python for each word's forms, and gives the word
-    counts the inferred family's check needs."""
+    """The core's screen scores a text as the Python screen scores its words, by frequency and
+    in context, whether it reads the built-in tables' rows itself or asks Python for each word's
+    forms, and gives the word counts the inferred family's check needs."""
     from collections import Counter
 
-    from untangle.screen import WORD, _compiled_screen
+    from untangle.screen import WORD, _compiled_screen, _context
 
     screen = _screen()
     text = "".join(pieces)
     compiled = _compiled_screen(screen.tables) if reads_rows else _describing_screen()
-    score, counts = compiled.score(text, screen._described, THRESHOLD)
+    score, in_context, counts = compiled.score(text, screen._described, THRESHOLD, _context())
     words = WORD.findall(text.lower())
     assert score == screen.score(words)
-    assert counts == (Counter(words) if score < THRESHOLD else None)
+    if score < THRESHOLD:
+        assert in_context is None and counts == Counter(words)
+    elif score >= CONTEXT_CEILING:
+        assert in_context is None and counts is None
+    else:
+        assert in_context == pytest.approx(screen.score_in_context(words), abs=1e-9)
+        assert counts == (Counter(words) if in_context < CONTEXT_THRESHOLD else None)
 
 
 ROW_WORDS = ["he", "at", "on", "quality", "league", "due", "to"]
@@ -273,3 +280,24 @@ def test_the_core_takes_the_screen_over_after_a_few_lines(monkeypatch: pytest.Mo
     assert screen.clears(EVERYTHING) and screen._compiled  # a longer text: the core, from its first word
     assert screen.clears(EVERYTHING)  # read by the core now, as Python read it
     assert not screen.clears("Helium said astatine the quality league that helium would person a word.")
+
+
+SCANNERS = (
+    "Engineers cool the magnets of hospital scanners with liquid helium. The hospital's new scanner arrived last "
+    "month, and staff said it was quieter and faster than the old machine."
+)
+
+
+def test_a_form_that_fits_its_context_as_written_is_weighed_in_context() -> None:
+    """ "Liquid helium" looks spun by frequency alone ("he" is far commoner); in context it is
+    not, and the text is cleared, as the engine would leave it. Spun, it is not cleared."""
+    from untangle.screen import WORD
+
+    text = EVERYTHING + "\n\n" + SCANNERS
+    words = WORD.findall(text.lower())
+    screen = untangle.screen.Screen(_screen().tables)
+    assert THRESHOLD <= screen.score(words) < CONTEXT_CEILING
+    assert screen.score_in_context(words) < CONTEXT_THRESHOLD
+    assert screen.clears(text)
+    assert Restorer(screen=False).fix(text) == text
+    assert not screen.clears(spin_every_word(text))

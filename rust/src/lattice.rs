@@ -48,7 +48,7 @@ const NONE: u32 = u32::MAX; // no such history word, in the memo's keys
 /// The last two words emitted, most recent first (the second absent at the sentence's start).
 pub type State = (Token, Option<Token>);
 
-const LN_BASE: f64 = 0.000_099_995_000_333_308_33; // ln(1.0001)
+pub const LN_BASE: f64 = 0.000_099_995_000_333_308_33; // ln(1.0001)
 
 impl<'a> Scoring<'a> {
     pub fn new(model: &'a TrigramModel, weight: f64, unknown: &'a [f64], start: u32, end: u32) -> Self {

@@ -19,6 +19,7 @@ pub mod lattice;
 pub mod lexicon;
 pub mod params;
 pub mod prepare;
+pub mod rows;
 pub mod screen;
 pub mod segment;
 pub mod sorted_lines;

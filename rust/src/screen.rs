@@ -1,84 +1,69 @@
 //! The screen's reading of a document (untangle.screen): its lower-case words as the screen's
 //! pattern finds them, and the likelihood ratio of "spun" against "clean" from the spun forms
-//! among them, each form's terms given by the caller.
+//! among them, by frequency alone and in context.
 
+use crate::rows::Row;
 use crate::tokenize::{CharTable, LETTER};
+use crate::trigram::TrigramModel;
 
-/// A spun form's words and its term ln(1 - s + s e^strength) at each spin rate the screen tries.
+/// A spun form: its words, strength, term ln(1 - s + s e^strength) at each spin rate the
+/// screen tries, and its originals' words with P(spun | original).
 #[derive(Clone, Debug)]
 pub struct Form {
     pub words: Vec<String>,
+    pub strength: f64,
     pub terms: Vec<f64>,
+    pub originals: Vec<(Vec<String>, f64)>,
 }
 
-/// What the screen needs of a table row: its spun form, prior and the two Zipf frequencies.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row<'a> {
-    pub spun: &'a str,
-    pub prior: f64,
-    pub spun_zipf: f64,
-    pub original_zipf: f64,
+/// ln(1 - s + s e^strength) at each spin rate s, the strength capped at `strongest`.
+pub fn terms(strength: f64, rates: &[f64], strongest: f64) -> Vec<f64> {
+    let capped = strength.min(strongest);
+    rates
+        .iter()
+        .map(|rate| (1.0 - rate + rate * capped.exp()).ln())
+        .collect()
 }
 
-/// A row of a generated table (spun, original, relation, prior, spun_zipf, original_zipf,
-/// picks), read as untangle.dictionary's `_trusted_row` reads it; None for anything else (the
-/// caller then asks Python, which parses it as a user's row or says what is wrong with it).
-pub fn trusted_row(line: &str, pick_limit: u32) -> Option<Row<'_>> {
-    let fields: Vec<&str> = line.split('\t').collect();
-    let [spun, _, _, prior, spun_zipf, original_zipf, picks] = fields[..] else {
-        return None;
-    };
-    let number = |field: &str| field.parse::<f64>().ok();
-    let (prior, spun_zipf, original_zipf) = (number(prior)?, number(spun_zipf)?, number(original_zipf)?);
-    let picks: i64 = picks.parse().ok()?;
-    let in_range = prior > 0.0 && prior <= 1.0 && (0..i64::from(pick_limit)).contains(&picks);
-    if !in_range {
-        return None;
-    }
-    Some(Row {
-        spun,
-        prior,
-        spun_zipf,
-        original_zipf,
-    })
+/// ln of the sum of e^value over `logs` (not empty).
+fn log_sum(logs: &[f64]) -> f64 {
+    let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    top + logs.iter().map(|value| (value - top).exp()).sum::<f64>().ln()
 }
 
 /// A word's forms, strongest first, from the rows whose spun form starts with it, table by
-/// table (untangle.screen.Screen.forms): each table's rows in the order of ln P(original) x
-/// P(spun | original), likeliest first; a form's strength is ln of the sum over its rows of
+/// table (untangle.screen.Screen.forms), each table's rows in its order (rows::in_table_order):
+/// a form's strength is ln of the sum over its rows of
 /// P(original) P(spun | original), over P(spun as itself); its terms ln(1 - s + s e^strength)
 /// at each spin rate s, the strength capped at `strongest`.
 pub fn forms_of(tables: &[Vec<Row>], rates: &[f64], strongest: f64) -> Vec<Form> {
-    let reverse_prior = |row: &Row| row.prior.ln() + row.original_zipf * std::f64::consts::LN_10;
     let mut groups: Vec<(&str, Vec<&Row>)> = Vec::new();
     for rows in tables {
-        let mut ordered: Vec<&Row> = rows.iter().collect();
-        ordered.sort_by(|a, b| reverse_prior(b).total_cmp(&reverse_prior(a)));
-        for row in ordered {
+        for row in rows {
             match groups.iter_mut().find(|(spun, _)| *spun == row.spun) {
                 Some((_, group)) => group.push(row),
                 None => groups.push((row.spun, vec![row])),
             }
         }
     }
-    let mut strengths: Vec<(f64, Form)> = groups
+    let mut forms: Vec<Form> = groups
         .into_iter()
         .map(|(spun, rows)| {
-            let logs: Vec<f64> = rows.iter().map(|row| reverse_prior(row)).collect();
-            let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let sum: f64 = logs.iter().map(|value| (value - top).exp()).sum();
-            let strength = top + sum.ln() - rows[0].spun_zipf * std::f64::consts::LN_10;
-            let capped = strength.min(strongest);
-            let terms = rates
-                .iter()
-                .map(|rate| (1.0 - rate + rate * capped.exp()).ln())
-                .collect();
-            let words = spun.split(' ').map(str::to_owned).collect();
-            (strength, Form { words, terms })
+            let logs: Vec<f64> = rows.iter().map(|row| row.reverse_prior()).collect();
+            let strength = log_sum(&logs) - rows[0].spun_zipf * std::f64::consts::LN_10;
+            Form {
+                words: spun.split(' ').map(str::to_owned).collect(),
+                strength,
+                terms: terms(strength, rates, strongest),
+                originals: rows
+                    .iter()
+                    .map(|row| (row.original.split(' ').map(str::to_owned).collect(), row.prior))
+                    .collect(),
+            }
         })
         .collect();
-    strengths.sort_by(|a, b| b.0.total_cmp(&a.0));
-    strengths.into_iter().map(|(_, form)| form).collect()
+    forms.sort_by(|a, b| b.strength.total_cmp(&a.strength));
+    forms
 }
 
 /// The words of `text.lower()` as `[^\W\d_]+(?:[-'’][^\W\d_]+)*` finds them; None if a
@@ -120,6 +105,82 @@ pub fn words(text: &str, table: &CharTable) -> Option<Vec<String>> {
 /// at each position the strongest form that matches there counts, and the words it spans are
 /// passed over. `forms(word)` gives the forms starting with a word, strongest first.
 pub fn score<'f>(words: &[String], forms: impl Fn(&str) -> &'f [Form]) -> f64 {
+    best_rate(words, forms, |_, form| form.terms.clone())
+}
+
+/// How the screen reads a form in context (untangle.screen.Screen.score_in_context).
+pub struct Context<'a> {
+    pub model: &'a TrigramModel,
+    /// The engine's context weight on the model's log probabilities.
+    pub weight: f64,
+    /// Forms at least this strong are read in context.
+    pub strength: f64,
+    /// Written words either side of a form that its context holds.
+    pub reach: usize,
+    pub rates: &'a [f64],
+    pub strongest: f64,
+}
+
+impl Context<'_> {
+    /// Weighted ln P(middle, then right | left), `left` most recent first (the Python
+    /// LanguageModel.logprob of each word; every word of `middle` and `right` is known).
+    fn window(&self, left: &[&str], middle: &[String], right: &[&str]) -> f64 {
+        let mut history: Vec<&str> = left.iter().take(2).copied().collect();
+        let mut total = 0.0;
+        for word in middle.iter().map(String::as_str).chain(right.iter().copied()) {
+            let raw = self.model.prob(word, &history).unwrap_or_default();
+            total += f64::from(raw) * crate::lattice::LN_BASE * self.weight;
+            history.insert(0, word);
+            history.truncate(2);
+        }
+        total
+    }
+
+    /// The terms of `form` at `position` of `words`: in context where it is strong enough and
+    /// the model knows its words and its originals', else its own.
+    fn terms(&self, words: &[String], position: usize, form: &Form) -> Vec<f64> {
+        let known = |word: &str| self.model.id(word).is_some();
+        let readable = form.words.iter().all(|w| known(w))
+            && form
+                .originals
+                .iter()
+                .all(|(original, _)| original.iter().all(|w| known(w)));
+        if form.strength < self.strength || !readable {
+            return form.terms.clone();
+        }
+        let end = position + form.words.len();
+        let left: Vec<&str> = words[position.saturating_sub(self.reach)..position]
+            .iter()
+            .rev()
+            .map(String::as_str)
+            .collect();
+        // What follows an unknown word reads the same after any form: the context stops there.
+        let right: Vec<&str> = words[end.min(words.len())..(end + self.reach).min(words.len())]
+            .iter()
+            .map(String::as_str)
+            .take_while(|w| known(w))
+            .collect();
+        let written = self.window(&left, &form.words, &right);
+        let gains: Vec<f64> = form
+            .originals
+            .iter()
+            .map(|(original, prior)| prior.ln() + self.window(&left, original, &right) - written)
+            .collect();
+        terms(log_sum(&gains), self.rates, self.strongest)
+    }
+}
+
+/// The score of `words` with each form read in context where `context` reads it.
+pub fn score_in_context<'f>(words: &[String], forms: impl Fn(&str) -> &'f [Form], context: &Context) -> f64 {
+    best_rate(words, forms, |position, form| context.terms(words, position, form))
+}
+
+/// The best spin rate's sum of `terms_at(position, form)` over the spun forms of `words`.
+fn best_rate<'f>(
+    words: &[String],
+    forms: impl Fn(&str) -> &'f [Form],
+    mut terms_at: impl FnMut(usize, &Form) -> Vec<f64>,
+) -> f64 {
     let mut totals: Vec<f64> = Vec::new();
     let mut position = 0;
     while position < words.len() {
@@ -127,10 +188,11 @@ pub fn score<'f>(words: &[String], forms: impl Fn(&str) -> &'f [Form]) -> f64 {
         for form in forms(&words[position]) {
             let span = form.words.len();
             if span == 1 || (position + span <= words.len() && words[position..position + span] == form.words[..]) {
+                let terms = terms_at(position, form);
                 if totals.is_empty() {
-                    totals = vec![0.0; form.terms.len()];
+                    totals = vec![0.0; terms.len()];
                 }
-                for (total, term) in totals.iter_mut().zip(&form.terms) {
+                for (total, term) in totals.iter_mut().zip(&terms) {
                     *total += term;
                 }
                 step = span;
@@ -148,31 +210,15 @@ mod tests {
     use crate::tokenize::tests::ascii_table;
 
     #[test]
-    fn only_a_complete_generated_row_is_read() {
-        let row = trusted_row("helium\the\tsynonym\t0.5\t1.25\t7.5\t3", 32).unwrap();
-        assert_eq!(
-            (row.spun, row.prior, row.spun_zipf, row.original_zipf),
-            ("helium", 0.5, 1.25, 7.5)
-        );
-        for line in [
-            "helium\the",                                // a user's short row
-            "helium\the\tsynonym\t0\t1.25\t7.5\t3",      // prior outside (0, 1]
-            "helium\the\tsynonym\t1.5\t1.25\t7.5\t3",    // prior outside (0, 1]
-            "helium\the\tsynonym\t0.5\tmany\t7.5\t3",    // not a number
-            "helium\the\tsynonym\t0.5\t1.25\t7.5\t32",   // an unknown pick rule
-            "helium\the\tsynonym\t0.5\t1.25\t7.5\t3\tx", // a column too many
-        ] {
-            assert!(trusted_row(line, 32).is_none(), "{line}");
-        }
-    }
-
-    #[test]
     fn forms_merge_rows_of_one_spun_form_and_come_strongest_first() {
         let row = |spun, prior: f64, spun_zipf, original_zipf| Row {
             spun,
+            original: "o",
+            relation: "synonym",
             prior,
             spun_zipf,
             original_zipf,
+            picks: 0,
         };
         // "quality" from two originals (ln(0.5 e^(5 ln10) + 0.25 e^(4 ln10)) - 3 ln10), the
         // phrase "quality league" from the second table, stronger.
@@ -198,19 +244,16 @@ mod tests {
 
     #[test]
     fn the_score_sums_the_strongest_matching_form_per_position() {
-        let one = vec![Form {
-            words: vec!["helium".into()],
-            terms: vec![1.0, 2.0],
-        }];
+        let form = |words: &[&str], terms: Vec<f64>| Form {
+            words: words.iter().map(|w| w.to_string()).collect(),
+            strength: 0.0,
+            terms,
+            originals: Vec::new(),
+        };
+        let one = vec![form(&["helium"], vec![1.0, 2.0])];
         let phrase = vec![
-            Form {
-                words: vec!["quality".into(), "league".into()],
-                terms: vec![3.0, 1.0],
-            },
-            Form {
-                words: vec!["quality".into()],
-                terms: vec![-1.0, -1.0],
-            },
+            form(&["quality", "league"], vec![3.0, 1.0]),
+            form(&["quality"], vec![-1.0, -1.0]),
         ];
         let none: Vec<Form> = Vec::new();
         let forms = |w: &str| -> &[Form] {

@@ -8,14 +8,21 @@ use pyo3::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::family::TextReader;
-use super::SortedFile;
-use crate::screen::{forms_of, score, trusted_row, words, Form, Row};
+use super::{SortedFile, TrigramModel};
+use crate::rows::{in_table_order, starting_with, trusted_row, Row};
+use crate::screen::{forms_of, score, score_in_context, words, Context, Form};
 use crate::tokenize::CharTable;
 
-/// A form as the describe callback gives it: (its words, its strength, its terms per rate).
-type PyForm = (Vec<String>, f64, Vec<f64>);
-/// The screen's reading: the score, and below the threshold each word's count.
-type PyScreened = (f64, Option<HashMap<String, usize>>);
+/// A form as the describe callback gives it: (its words, its strength, its terms per rate, its
+/// originals' words with P(spun | original)).
+type PyForm = (Vec<String>, f64, Vec<f64>, Vec<(Vec<String>, f64)>);
+/// The screen's reading: the score, the score in context (where the first did not clear the
+/// text), and where either clears it each word's count.
+type PyScreened = (f64, Option<f64>, Option<HashMap<String, usize>>);
+/// How to read forms in context: (the model, its weight, the least strength read in context,
+/// words either side, the score from which a text is not read in context, the threshold below
+/// which the score in context clears a text).
+type PyContext<'py> = (Bound<'py, TrigramModel>, f64, f64, usize, f64, f64);
 /// A table as Python gives it: a sorted file and its first data byte, or the rows themselves.
 type PyTable = (Option<Py<SortedFile>>, usize, Vec<String>);
 
@@ -29,39 +36,29 @@ enum Source {
 /// untangle.screen (spin rates, the strength cap) and untangle.dictionary (pick rules).
 struct Tables {
     sources: Vec<Source>,
-    rates: Vec<f64>,
-    strongest: f64,
     pick_limit: u32,
 }
 
 impl Tables {
     /// A word's forms from the tables' rows, or None if a row is not one the core reads
     /// (Python's describe then reads the word, and reports a malformed row).
-    fn forms(&self, word: &str) -> Option<Vec<Form>> {
-        let (low, high) = (format!("{word}\t"), format!("{word}!"));
-        let mut lines: Vec<Vec<&str>> = Vec::with_capacity(self.sources.len());
+    fn forms(&self, word: &str, rates: &[f64], strongest: f64) -> Option<Vec<Form>> {
+        let mut tables: Vec<Vec<Row>> = Vec::with_capacity(self.sources.len());
         for source in &self.sources {
-            lines.push(match source {
-                Source::File(file, start) => {
-                    crate::sorted_lines::between(file.get().data(), *start, low.as_bytes(), high.as_bytes())
-                        .into_iter()
-                        .map(|(_, line)| std::str::from_utf8(line).ok())
-                        .collect::<Option<Vec<&str>>>()?
+            tables.push(match source {
+                Source::File(file, start) => starting_with(file.get().data(), *start, word, self.pick_limit)?,
+                Source::Lines(by_word) => {
+                    let lines = by_word.get(word).map_or(&[][..], |rows| &rows[..]);
+                    let mut rows = lines
+                        .iter()
+                        .map(|line| trusted_row(line, self.pick_limit))
+                        .collect::<Option<Vec<Row>>>()?;
+                    in_table_order(&mut rows);
+                    rows
                 }
-                Source::Lines(by_word) => by_word
-                    .get(word)
-                    .map_or(Vec::new(), |rows| rows.iter().map(String::as_str).collect()),
             });
         }
-        let tables = lines
-            .iter()
-            .map(|rows| {
-                rows.iter()
-                    .map(|line| trusted_row(line, self.pick_limit))
-                    .collect::<Option<Vec<Row>>>()
-            })
-            .collect::<Option<Vec<Vec<Row>>>>()?;
-        Some(forms_of(&tables, &self.rates, self.strongest))
+        Some(forms_of(&tables, rates, strongest))
     }
 }
 
@@ -70,68 +67,71 @@ pub struct Screen {
     table: CharTable,
     forms: Mutex<HashMap<String, Vec<Form>>>,
     limit: usize,
+    rates: Vec<f64>,
+    strongest: f64,
     tables: Option<Tables>,
 }
 
 #[pymethods]
 impl Screen {
-    /// A screen over the characters `reader` reads, keeping at most `limit` word types' forms.
-    /// With `tables` (each a sorted file and its first data byte, or its rows as lines), the
-    /// core reads the forms itself, with the screen's `rates` and strength cap `strongest` and
-    /// pick rules below `pick_limit`; without, `score`'s describe gives every word's forms.
+    /// A screen over the characters `reader` reads, keeping at most `limit` word types' forms,
+    /// trying the spin `rates` with strengths capped at `strongest` (untangle.screen's
+    /// constants). With `tables` (each a sorted file and its first data byte, or its rows as
+    /// lines), the core reads the forms itself, pick rules below `pick_limit`; without,
+    /// `score`'s describe gives every word's forms.
     #[new]
-    #[pyo3(signature = (reader, limit, tables=None, rates=Vec::new(), strongest=0.0, pick_limit=0))]
+    #[pyo3(signature = (reader, limit, rates, strongest, tables=None, pick_limit=0))]
     fn new(
         reader: &TextReader,
         limit: usize,
-        tables: Option<Vec<PyTable>>,
         rates: Vec<f64>,
         strongest: f64,
+        tables: Option<Vec<PyTable>>,
         pick_limit: u32,
     ) -> PyResult<Self> {
-        let tables = match tables {
-            None => None,
-            Some(given) => {
-                let mut sources = Vec::with_capacity(given.len());
-                for (file, start, lines) in given {
-                    sources.push(match file {
-                        Some(file) => Source::File(file, start),
-                        None => {
-                            let mut by_word: HashMap<String, Vec<String>> = HashMap::default();
-                            for line in lines {
-                                let first = line.split(['\t', ' ']).next().unwrap_or_default().to_owned();
-                                by_word.entry(first).or_default().push(line);
-                            }
-                            Source::Lines(by_word)
+        if rates.is_empty() {
+            return Err(PyValueError::new_err("a screen needs at least one spin rate"));
+        }
+        let tables = tables.map(|given| {
+            let sources = given
+                .into_iter()
+                .map(|(file, start, lines)| match file {
+                    Some(file) => Source::File(file, start),
+                    None => {
+                        let mut by_word: HashMap<String, Vec<String>> = HashMap::default();
+                        for line in lines {
+                            let first = line.split(['\t', ' ']).next().unwrap_or_default().to_owned();
+                            by_word.entry(first).or_default().push(line);
                         }
-                    });
-                }
-                if rates.is_empty() {
-                    return Err(PyValueError::new_err(
-                        "a screen that reads its tables needs its spin rates",
-                    ));
-                }
-                Some(Tables {
-                    sources,
-                    rates,
-                    strongest,
-                    pick_limit,
+                        Source::Lines(by_word)
+                    }
                 })
-            }
-        };
+                .collect();
+            Tables { sources, pick_limit }
+        });
         Ok(Screen {
             table: reader.table().clone(),
             forms: Mutex::new(HashMap::default()),
             limit: limit.max(1),
+            rates,
+            strongest,
             tables,
         })
     }
 
     /// The best spin rate's ln likelihood ratio of `text` (untangle.screen.Screen.score of its
-    /// words), and below `threshold` also how often each word occurs (for the inferred family's
-    /// check); None if a character is outside the table. `describe` is called with the word
-    /// types not met yet and gives each one's forms, strongest first.
-    fn score(&self, text: &str, describe: &Bound<'_, PyAny>, threshold: f64) -> PyResult<Option<PyScreened>> {
+    /// words); from `threshold` to the context's ceiling, with `context`, the same read in context
+    /// (Screen.score_in_context); where either clears the text, how often each word occurs (for
+    /// the inferred family's check). None if a character is outside the table. `describe` is
+    /// called with the word types not met yet and gives each one's forms, strongest first.
+    #[pyo3(signature = (text, describe, threshold, context=None))]
+    fn score(
+        &self,
+        text: &str,
+        describe: &Bound<'_, PyAny>,
+        threshold: f64,
+        context: Option<PyContext<'_>>,
+    ) -> PyResult<Option<PyScreened>> {
         let Some(found) = words(text, &self.table) else {
             return Ok(None);
         };
@@ -151,7 +151,7 @@ impl Screen {
                 .cloned()
                 .collect();
             if let Some(tables) = &self.tables {
-                missing.retain(|word| match tables.forms(word) {
+                missing.retain(|word| match tables.forms(word, &self.rates, self.strongest) {
                     Some(forms) => {
                         known.insert(word.clone(), forms);
                         false
@@ -161,15 +161,32 @@ impl Screen {
             }
             if missing.is_empty() {
                 let none: &[Form] = &[];
-                let value = score(&found, |w| known.get(w).map_or(none, |forms| &forms[..]));
-                let counts = (value < threshold).then(|| {
+                let forms = |w: &str| known.get(w).map_or(none, |forms| &forms[..]);
+                let value = score(&found, forms);
+                let mut cleared = value < threshold;
+                let mut in_context = None;
+                let to_read = context.as_ref().filter(|c| !cleared && value < c.4);
+                if let Some((model, weight, strength, reach, _, context_threshold)) = to_read {
+                    let reading = Context {
+                        model: &model.get().inner,
+                        weight: *weight,
+                        strength: *strength,
+                        reach: *reach,
+                        rates: &self.rates,
+                        strongest: self.strongest,
+                    };
+                    let read = score_in_context(&found, forms, &reading);
+                    cleared = read < *context_threshold;
+                    in_context = Some(read);
+                }
+                let counts = cleared.then(|| {
                     let mut counts: HashMap<String, usize> = HashMap::default();
                     for word in &found {
                         *counts.entry(word.clone()).or_default() += 1;
                     }
                     counts
                 });
-                return Ok(Some((value, counts)));
+                return Ok(Some((value, in_context, counts)));
             }
             drop(known); // the callback runs Python: another thread may use the screen meanwhile
             let described: Vec<Vec<PyForm>> = describe.call1((missing.clone(),))?.extract()?;
@@ -180,7 +197,12 @@ impl Screen {
             for (word, forms) in missing.into_iter().zip(described) {
                 let forms = forms
                     .into_iter()
-                    .map(|(words, _, terms)| Form { words, terms })
+                    .map(|(words, strength, terms, originals)| Form {
+                        words,
+                        strength,
+                        terms,
+                        originals,
+                    })
                     .collect();
                 known.insert(word, forms);
             }
