@@ -124,11 +124,12 @@ def test_a_text_the_core_declines_is_read_in_python(monkeypatch):
 
 
 def test_the_family_keeps_the_word_types_it_met():
-    """A family asks the dictionary for a word type once, then keeps it."""
-    from untangle.dictionary import builtin
+    """A family asks the dictionary for a word type once, then keeps it (here a table with a
+    user's row, which the core does not read from the files itself)."""
+    from untangle.dictionary import Entry, builtin
     from untangle.language_model import default_model
 
-    path = compiled_text.CompiledText(builtin())
+    path = compiled_text.CompiledText(builtin().extended([Entry("zzyzx", "x", "user", 0.1)]))
     asked: list[str] = []
     describe = path.describe
 
@@ -144,3 +145,41 @@ def test_the_family_keeps_the_word_types_it_met():
     asked.clear()
     path.restore(model, "Helium went home.", (), 0.7, True)
     assert asked == ["went", "home"]
+
+
+def _counting(path: compiled_text.CompiledText) -> list[str]:
+    """The words `path` asks Python's dictionary about from now on."""
+    asked: list[str] = []
+    describe = path.describe
+
+    def counting(words: list[str]) -> list[tuple]:
+        asked.extend(words)
+        return describe(words)
+
+    path.describe = counting  # type: ignore[method-assign]
+    return asked
+
+
+def test_the_core_reads_the_built_in_files_itself_and_python_the_rest(tmp_path):
+    """Over the generated files the core describes every word type itself (the TEXTS above give
+    the same results as the Python reading); a row it does not read goes to Python's dictionary,
+    which names the malformed line."""
+    from untangle.dictionary import Dictionary, DictionaryError, OriginalsFile, SortedLines, builtin
+    from untangle.language_model import default_model
+
+    model = default_model()
+    path = compiled_text.CompiledText(builtin())
+    asked = _counting(path)
+    restored = path.restore(model, "Helium said astatine the meeting that helium would go.", (), 0.7, True)
+    assert asked == [] and [c.new for c in restored.changes] == ["He", "at", "he"]
+    assert restored.changes[0].relation and restored.changes[0].family == "builtin"
+
+    table, originals = tmp_path / "table.tsv", tmp_path / "originals.tsv"
+    table.write_text("astatine\tat\tsynonym\t0.5\t1.5\t7.4\t0\nhelium\the\tsynonym\tmany\t3.3\t7.3\t0\n")
+    originals.write_text("at\t7.4\t1\nhe\t7.3\t1\n")
+    dictionary = Dictionary.over(SortedLines.open(table), OriginalsFile(SortedLines.open(originals)))
+    path = compiled_text.CompiledText(dictionary)
+    asked = _counting(path)
+    with pytest.raises(DictionaryError, match="table.tsv:2"):
+        path.restore(model, "Helium said astatine the meeting.", (), 0.7, True)
+    assert asked == ["helium"]

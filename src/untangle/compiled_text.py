@@ -19,7 +19,7 @@ from untangle.text_reader import reader
 from untangle.tokenizer import case_of
 
 if TYPE_CHECKING:
-    from untangle.dictionary import Dictionary
+    from untangle.dictionary import Dictionary, Entry
     from untangle.language_model import LanguageModel
 
 
@@ -30,7 +30,8 @@ class CompiledText:
         from untangle import _core
 
         self.dictionary = dictionary
-        self.family = _core.Family(reader(), TYPE_CACHE_LIMIT)
+        # The built-in table's word types are read by the core from its files; others by describe.
+        self.family = _core.Family(reader(), TYPE_CACHE_LIMIT, dictionary.compiled_files())
         self._headwords: dict[str, bool] = {}  # an original's headword flag (many entries share one)
 
     def describe(self, words: list[str]) -> list[tuple]:
@@ -75,6 +76,8 @@ class CompiledText:
         changes: list[Change] = []
         held: list[Change] = []
         for start, end, first_end, entry, probability, tier_number in suggestions:
+            if type(entry) is tuple:  # a row the core read from the table itself
+                entry = _entry(entry)
             tier = TIERS[tier_number]
             made = Change(
                 start,
@@ -99,3 +102,12 @@ class CompiledText:
             document_spun,
             tuple(Paragraph(start, end, spun) for _, start, end, spun in paragraphs),
         )
+
+
+def _entry(row: tuple) -> Entry:
+    """The Entry of a row the core read from the table: (spun, original, relation, prior, spun_zipf,
+    original_zipf, picks), as untangle.dictionary reads a generated row."""
+    from untangle.dictionary import Entry
+
+    *fields, picks = row
+    return Entry(*fields, picks=picks)

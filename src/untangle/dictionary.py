@@ -148,6 +148,10 @@ class SortedLines:
             self._path = None
         return self._searched
 
+    def has_lines(self) -> bool:
+        """Whether any data line follows the comments and header (len counts them all: slower)."""
+        return self._start < len(self._data)
+
     @property
     def start(self) -> int:
         """The byte offset of the first data line (after comments and a header)."""
@@ -255,13 +259,24 @@ class Dictionary:
         the rows as data lines) for added rows alone; None for a mix of both, or a table the core
         cannot map."""
         if self._added:
-            if len(self._lines):
+            if self._lines.has_lines():
                 return None
             return None, 0, [_data_line(entry) for bucket in self._added.values() for entry in bucket]
-        if not len(self._lines):
+        if not self._lines.has_lines():
             return None, 0, []
         searched = self._lines.compiled()
         return (searched, self._lines.start, []) if searched is not None else None
+
+    def compiled_files(self) -> tuple | None:
+        """The table and the originals file as the compiled core reads them itself (the engine's
+        word types): ((table, first data byte), (originals, first data byte), pick rules), each file
+        as the core maps it; None unless this is a table over both files alone."""
+        if self._added or self._known is None or not self._lines.has_lines():
+            return None
+        table, originals = self._lines.compiled(), self._known.lines.compiled()
+        if table is None or originals is None:
+            return None
+        return (table, self._lines.start), (originals, self._known.lines.start), 1 << len(PICK_RULES)
 
     def zipf(self, word: str) -> float:
         """The Zipf frequency of `word` if the dictionary records one, else 0.0."""
@@ -434,7 +449,7 @@ class OriginalsFile:
     asked (parsing all 23,000 rows was a quarter of untangle's start-up)."""
 
     def __init__(self, lines: SortedLines) -> None:
-        self._lines = lines
+        self.lines = lines
         self._rows: dict[str, tuple[float, bool] | None] = {}
 
     def get(self, word: str) -> tuple[float, bool] | None:
@@ -442,7 +457,7 @@ class OriginalsFile:
         if word in self._rows:
             return self._rows[word]
         row = None
-        for offset, line in self._lines.between(word + "\t", word + "\n"):  # TAB sorts just before LF
+        for offset, line in self.lines.between(word + "\t", word + "\n"):  # TAB sorts just before LF
             zipf, _, headword = line.partition("\t")[2].partition("\t")
             try:
                 frequency = float(zipf)
@@ -455,7 +470,7 @@ class OriginalsFile:
         return row
 
     def _error(self, offset: int, problem: str) -> DictionaryError:
-        return DictionaryError(f"{self._lines.source}:{self._lines.line_number(offset)}: {problem}")
+        return DictionaryError(f"{self.lines.source}:{self.lines.line_number(offset)}: {problem}")
 
 
 BUILTIN = "builtin"  # the family name of the built-in table's changes

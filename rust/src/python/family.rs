@@ -7,7 +7,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::{parameters, scores_of_unknown, TrigramModel};
+use super::{parameters, scores_of_unknown, SortedFile, TrigramModel};
 use crate::lexicon::{LexEntry, Lexicon, TypeInfo};
 use crate::prepare::{document, segmented, Strings};
 use crate::tokenize::CharTable;
@@ -95,10 +95,76 @@ impl TextReader {
     }
 }
 
+/// An entry's payload: the Python `Entry` a change is made from, or what else a change needs of
+/// a row the core read from the table itself (Python makes its `Entry` when it is used).
+enum Payload {
+    Python(Py<PyAny>),
+    Read { relation: String, spun_zipf: f64 },
+}
+
+/// A row the core read, as Python makes its `Entry`: (spun, original, relation, prior,
+/// spun_zipf, original_zipf, picks).
+type PyRow = (String, String, String, f64, f64, f64, u32);
+
 #[pyclass(frozen, module = "untangle._core")]
 pub struct Family {
     table: CharTable,
-    lexicon: Mutex<Lexicon<Py<PyAny>>>,
+    lexicon: Mutex<Lexicon<Payload>>,
+    files: Option<Files>,
+}
+
+/// A family's data files the core reads itself: the substitution table and the originals file,
+/// each mapped with its first data byte, and the number of pick rules.
+struct Files {
+    table: (Py<SortedFile>, usize),
+    originals: (Py<SortedFile>, usize),
+    pick_limit: u32,
+}
+
+impl Files {
+    /// What the files say of `word`, as untangle.compiled_text's describe gives it from the
+    /// Python dictionary; None if a row is not one the core reads (Python describes the word).
+    fn type_info(&self, model: &crate::trigram::TrigramModel, word: &str) -> Option<TypeInfo<Payload>> {
+        let (table, table_start) = (self.table.0.get().data(), self.table.1);
+        let (originals, originals_start) = (self.originals.0.get().data(), self.originals.1);
+        let rows = crate::rows::starting_with(table, table_start, word, self.pick_limit)?;
+        let listed = crate::rows::original(originals, originals_start, word)?;
+        let zipf = match listed {
+            Some((zipf, _)) => zipf,
+            None => rows
+                .iter()
+                .find(|row| row.spun == word)
+                .map_or(0.0, |row| row.spun_zipf),
+        };
+        let mut entries = Vec::with_capacity(rows.len());
+        for row in rows {
+            let headword = crate::rows::original(originals, originals_start, row.original)?.is_none_or(|(_, h)| h);
+            entries.push(LexEntry {
+                original_ids: row.original.split(' ').map(|w| model.id(w)).collect(),
+                original: row.original.to_owned(),
+                spun: row.spun.to_owned(),
+                phrase: row
+                    .spun
+                    .contains(' ')
+                    .then(|| row.spun.split(' ').map(str::to_owned).collect()),
+                prior: row.prior,
+                picks: row.picks,
+                original_zipf: row.original_zipf,
+                headword,
+                payload: Payload::Read {
+                    relation: row.relation.to_owned(),
+                    spun_zipf: row.spun_zipf,
+                },
+            });
+        }
+        Some(TypeInfo {
+            id: model.id(word),
+            zipf,
+            original: listed.is_some(),
+            headword: listed.is_none_or(|(_, h)| h),
+            entries,
+        })
+    }
 }
 
 fn type_info(
@@ -106,7 +172,7 @@ fn type_info(
     model: &crate::trigram::TrigramModel,
     word: &str,
     (zipf, original, headword, entries): PyTypeInfo,
-) -> PyResult<TypeInfo<Py<PyAny>>> {
+) -> PyResult<TypeInfo<Payload>> {
     let entries = entries
         .into_iter()
         .map(|(original, spun, prior, picks, original_zipf, headword, payload)| {
@@ -125,7 +191,7 @@ fn type_info(
                 picks,
                 original_zipf,
                 headword,
-                payload: payload.clone_ref(py),
+                payload: Payload::Python(payload.clone_ref(py)),
             })
         })
         .collect::<PyResult<_>>()?;
@@ -141,11 +207,25 @@ fn type_info(
 #[pymethods]
 impl Family {
     /// A family's path over the characters `reader` reads, with room for `limit` word types.
+    /// With `files` (the substitution table and the originals file, each a mapped file and its
+    /// first data byte, and the number of pick rules), the core reads what the dictionary says
+    /// of a word from them itself where it can; describe reads the rest.
     #[new]
-    fn new(reader: &TextReader, limit: usize) -> Self {
+    #[pyo3(signature = (reader, limit, files=None))]
+    #[allow(clippy::type_complexity)] // the two files and the pick rules, documented above
+    fn new(
+        reader: &TextReader,
+        limit: usize,
+        files: Option<((Py<SortedFile>, usize), (Py<SortedFile>, usize), u32)>,
+    ) -> Self {
         Family {
             table: reader.table.clone(),
             lexicon: Mutex::new(Lexicon::new(limit.max(1))),
+            files: files.map(|(table, originals, pick_limit)| Files {
+                table,
+                originals,
+                pick_limit,
+            }),
         }
     }
 
@@ -184,8 +264,17 @@ impl Family {
         self.lexicon.lock().map_err(poisoned)?.make_room(model_key);
         let mut strings = Strings::new(&model.inner);
         let (built, payloads, eligible) = loop {
-            let lexicon = self.lexicon.lock().map_err(poisoned)?;
-            let missing = lexicon.missing(text_segmented.lowers());
+            let mut lexicon = self.lexicon.lock().map_err(poisoned)?;
+            let mut missing = lexicon.missing(text_segmented.lowers());
+            if let Some(files) = &self.files {
+                missing.retain(|word| match files.type_info(&model.inner, word) {
+                    Some(info) => {
+                        lexicon.insert(word.clone(), info);
+                        false
+                    }
+                    None => true,
+                });
+            }
             if missing.is_empty() {
                 let (built, used, eligible) = document(
                     text,
@@ -197,7 +286,22 @@ impl Family {
                     &mut strings,
                 )
                 .map_err(|word| PyValueError::new_err(format!("no type for {word:?}")))?;
-                let payloads: Vec<Py<PyAny>> = used.iter().map(|e| e.payload.clone_ref(py)).collect();
+                // An entry read by the core goes back as its row, for Python to make the Entry.
+                let payloads: Vec<Result<Py<PyAny>, PyRow>> = used
+                    .iter()
+                    .map(|e| match &e.payload {
+                        Payload::Python(entry) => Ok(entry.clone_ref(py)),
+                        Payload::Read { relation, spun_zipf } => Err((
+                            e.spun.clone(),
+                            e.original.clone(),
+                            relation.clone(),
+                            e.prior,
+                            *spun_zipf,
+                            e.original_zipf,
+                            e.picks,
+                        )),
+                    })
+                    .collect();
                 break (built, payloads, eligible);
             }
             drop(lexicon); // the callback runs Python: another thread may take the lexicon meanwhile
@@ -228,9 +332,13 @@ impl Family {
             .map(|(sentence, start, end, entry, probability, tier)| {
                 let (from, to) = text_segmented.span(sentence, start, end);
                 let (_, first_end) = text_segmented.span(sentence, start, start + 1);
-                (from, to, first_end, payloads[entry].clone_ref(py), probability, tier)
+                let entry = match &payloads[entry] {
+                    Ok(entry) => entry.clone_ref(py),
+                    Err(key) => key.clone().into_pyobject(py)?.into_any().unbind(),
+                };
+                Ok((from, to, first_end, entry, probability, tier))
             })
-            .collect();
+            .collect::<PyResult<_>>()?;
         let spun: HashMap<i64, f64> = found.paragraphs.items.iter().copied().collect();
         let paragraphs = paragraphs
             .into_iter()
