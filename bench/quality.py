@@ -79,8 +79,9 @@ NEURAL: dict[str, bool] = {"neural": False}  # --neural (every fix settles open 
 # neural scorer) and --no-guesses (only sure changes: every fix as before the guess tier)
 
 
-# Per set: [documents, documents the screen cleared, their paragraphs, all paragraphs, cleared
-# documents the engine would have changed without the screen (must stay 0)].
+# Per set: [documents, documents the screen cleared, their paragraphs, all paragraphs, documents
+# the screen cleared or left to the inferred family alone whose output differs without the
+# screen (must stay 0)].
 SCREENED: dict[str, list[int]] = {}
 
 
@@ -105,10 +106,16 @@ def watch(set_name: str, text: str, restorer: untangle.Restorer) -> None:
     tally = SCREENED.setdefault(set_name, [0, 0, 0, 0, 0])
     tally[0] += 1
     tally[3] += paragraphs
-    if restorer.screen and screen is not None and screen.clears(text):
+    if not restorer.screen or screen is None:
+        return
+    # Cleared, or cleared for the tables' families with the inferred family still fitted (a
+    # revision before Screen.verdict only clears).
+    verdict = screen.verdict(text) if hasattr(screen, "verdict") else ("cleared" if screen.clears(text) else "fit")
+    if verdict == "cleared":
         tally[1] += 1
         tally[2] += paragraphs
-        tally[4] += dataclasses.replace(restorer, screen=False).fix(text) != text
+    if verdict != "fit":
+        tally[4] += dataclasses.replace(restorer, screen=False).fix(text) != restorer.fix(text)
 
 
 def screen_lines() -> list[str]:

@@ -40,27 +40,39 @@ class Pass(NamedTuple):
 class Cascade:
     """Engines for the families of a run, applied in order; behaves like one Engine."""
 
-    def __init__(self, engines: Sequence[Engine], screen: Screen | None = None) -> None:
+    def __init__(self, engines: Sequence[Engine], screen: Screen | None = None, screened: int = 0) -> None:
         if not engines:
             raise ValueError("a cascade needs at least one family")
         self.engines = tuple(engines)
-        self.screen = screen  # clears documents no family could find spun, before any fit
+        # Clears documents no family could find spun, before any fit; the first `screened`
+        # families are those whose tables it reads: a document it clears for them alone (a very
+        # common word missing, which the inferred family reads) is fitted by the others only.
+        self.screen = screen
+        self.screened = screened
 
     def restore(self, text: str, options: Options) -> Result:
         """Repair `text` family by family; every change is reported against the input."""
-        if options.screen and self.screen is not None and self.screen.clears(text):
-            return Result(text)
+        if options.screen and self.screen is not None:
+            from untangle.screen import CLEARED, TABLES_CLEARED
+
+            verdict = self.screen.verdict(text)
+            if verdict == CLEARED:
+                return Result(text)
+            if verdict == TABLES_CLEARED:
+                return self._run(text, options, trace=False, engines=self.engines[self.screened :])[0]
         return self._run(text, options, trace=False)[0]
 
     def restore_traced(self, text: str, options: Options) -> tuple[Result, list[Pass]]:
         """The result and every family's decoded pass (for `untangle explain`)."""
         return self._run(text, options, trace=True)
 
-    def _run(self, text: str, options: Options, trace: bool) -> tuple[Result, list[Pass]]:
+    def _run(
+        self, text: str, options: Options, trace: bool, engines: Sequence[Engine] | None = None
+    ) -> tuple[Result, list[Pass]]:
         composed: Result | None = None
         passes: list[Pass] = []
         current = text
-        for engine in self.engines:
+        for engine in self.engines if engines is None else engines:
             to_input = _OffsetMap(composed.changes if composed else ())
             settled = replace(options, settled=tuple(to_input.spans))  # earlier families' swaps
             if trace:

@@ -36,7 +36,7 @@ def engine_for(dictionaries: tuple[str, ...] = (), builtin_table: bool = True) -
         # The built-in tables alone are screened; a user's table may list forms whose strength
         # its rows cannot tell (no frequencies), and a family the user taught must be followed.
         engines = [default_engine(), phrase_engine(), _inferred()]
-        return Cascade(engines, Screen([engines[0].dictionary, engines[1].dictionary]))
+        return Cascade(engines, Screen([engines[0].dictionary, engines[1].dictionary]), screened=2)
     from pathlib import Path
 
     from untangle.dictionary import load_entries
