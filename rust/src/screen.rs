@@ -2,6 +2,8 @@
 //! pattern finds them, and the likelihood ratio of "spun" against "clean" from the spun forms
 //! among them, by frequency alone and in context.
 
+use std::sync::OnceLock;
+
 use crate::rows::Row;
 use crate::tokenize::{CharTable, LETTER};
 use crate::trigram::TrigramModel;
@@ -14,6 +16,41 @@ pub struct Form {
     pub strength: f64,
     pub terms: Vec<f64>,
     pub originals: Vec<(Vec<String>, f64)>,
+    /// Its words' and originals' vocabulary ids, worked out once for the model it was first
+    /// read in context with (that model's address; None: a word the model does not know).
+    pub ids: OnceLock<(usize, Option<FormIds>)>,
+}
+
+/// A form's words and its originals' words as a model's vocabulary ids.
+#[derive(Clone, Debug)]
+pub struct FormIds {
+    words: Vec<u32>,
+    originals: Vec<Vec<u32>>,
+}
+
+impl Form {
+    pub fn new(words: Vec<String>, strength: f64, terms: Vec<f64>, originals: Vec<(Vec<String>, f64)>) -> Self {
+        Form {
+            words,
+            strength,
+            terms,
+            originals,
+            ids: OnceLock::new(),
+        }
+    }
+
+    /// The ids of its words and its originals' in `model`; None if the model lacks one.
+    fn ids_in(&self, model: &TrigramModel) -> Option<FormIds> {
+        let ids = |words: &[String]| words.iter().map(|w| model.id(w)).collect::<Option<Vec<u32>>>();
+        Some(FormIds {
+            words: ids(&self.words)?,
+            originals: self
+                .originals
+                .iter()
+                .map(|(original, _)| ids(original))
+                .collect::<Option<_>>()?,
+        })
+    }
 }
 
 /// ln(1 - s + s e^strength) at each spin rate s, the strength capped at `strongest`.
@@ -51,15 +88,14 @@ pub fn forms_of(tables: &[Vec<Row>], rates: &[f64], strongest: f64) -> Vec<Form>
         .map(|(spun, rows)| {
             let logs: Vec<f64> = rows.iter().map(|row| row.reverse_prior()).collect();
             let strength = log_sum(&logs) - rows[0].spun_zipf * std::f64::consts::LN_10;
-            Form {
-                words: spun.split(' ').map(str::to_owned).collect(),
+            Form::new(
+                spun.split(' ').map(str::to_owned).collect(),
                 strength,
-                terms: terms(strength, rates, strongest),
-                originals: rows
-                    .iter()
+                terms(strength, rates, strongest),
+                rows.iter()
                     .map(|row| (row.original.split(' ').map(str::to_owned).collect(), row.prior))
                     .collect(),
-            }
+            )
         })
         .collect();
     forms.sort_by(|a, b| b.strength.total_cmp(&a.strength));
@@ -122,49 +158,56 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Weighted ln P(middle, then right | left), `left` most recent first (the Python
-    /// LanguageModel.logprob of each word; every word of `middle` and `right` is known).
-    fn window(&self, left: &[&str], middle: &[String], right: &[&str]) -> f64 {
-        let mut history: Vec<&str> = left.iter().take(2).copied().collect();
+    /// Weighted ln P(middle, then right | left), `left` most recent first, as the Python
+    /// LanguageModel.logprob of each word (a history cut at an unknown word; every word of
+    /// `middle` and `right` known).
+    fn window(&self, left: &[Option<u32>], middle: &[u32], right: &[u32]) -> f64 {
+        let (mut h1, mut h2) = (left.first().copied().flatten(), left.get(1).copied().flatten());
         let mut total = 0.0;
-        for word in middle.iter().map(String::as_str).chain(right.iter().copied()) {
-            let raw = self.model.prob(word, &history).unwrap_or_default();
+        for &word in middle.iter().chain(right) {
+            let raw = self.model.score(word, h1, h1.and(h2)) as i32;
             total += f64::from(raw) * crate::lattice::LN_BASE * self.weight;
-            history.insert(0, word);
-            history.truncate(2);
+            (h1, h2) = (Some(word), h1);
         }
         total
     }
 
-    /// The terms of `form` at `position` of `words`: in context where it is strong enough and
-    /// the model knows its words and its originals', else its own.
-    fn terms(&self, words: &[String], position: usize, form: &Form) -> Vec<f64> {
-        let known = |word: &str| self.model.id(word).is_some();
-        let readable = form.words.iter().all(|w| known(w))
-            && form
-                .originals
-                .iter()
-                .all(|(original, _)| original.iter().all(|w| known(w)));
-        if form.strength < self.strength || !readable {
+    /// The terms of `form` at `position` of the text's words (`ids`, their vocabulary ids): in
+    /// context where it is strong enough and the model knows its words and its originals',
+    /// else its own.
+    fn terms(&self, ids: &[Option<u32>], position: usize, form: &Form) -> Vec<f64> {
+        if form.strength < self.strength {
             return form.terms.clone();
         }
+        let address = self.model as *const TrigramModel as usize;
+        let fresh;
+        let known = match form.ids.get_or_init(|| (address, form.ids_in(self.model))) {
+            (cached, known) if *cached == address => known,
+            _ => {
+                fresh = form.ids_in(self.model);
+                &fresh
+            }
+        };
+        let Some(known) = known else {
+            return form.terms.clone();
+        };
         let end = position + form.words.len();
-        let left: Vec<&str> = words[position.saturating_sub(self.reach)..position]
+        let left: Vec<Option<u32>> = ids[position.saturating_sub(self.reach)..position]
             .iter()
             .rev()
-            .map(String::as_str)
+            .copied()
             .collect();
         // What follows an unknown word reads the same after any form: the context stops there.
-        let right: Vec<&str> = words[end.min(words.len())..(end + self.reach).min(words.len())]
+        let right: Vec<u32> = ids[end.min(ids.len())..(end + self.reach).min(ids.len())]
             .iter()
-            .map(String::as_str)
-            .take_while(|w| known(w))
+            .map_while(|id| *id)
             .collect();
-        let written = self.window(&left, &form.words, &right);
-        let gains: Vec<f64> = form
+        let written = self.window(&left, &known.words, &right);
+        let gains: Vec<f64> = known
             .originals
             .iter()
-            .map(|(original, prior)| prior.ln() + self.window(&left, original, &right) - written)
+            .zip(&form.originals)
+            .map(|(original, (_, prior))| prior.ln() + self.window(&left, original, &right) - written)
             .collect();
         terms(log_sum(&gains), self.rates, self.strongest)
     }
@@ -172,7 +215,8 @@ impl Context<'_> {
 
 /// The score of `words` with each form read in context where `context` reads it.
 pub fn score_in_context<'f>(words: &[String], forms: impl Fn(&str) -> &'f [Form], context: &Context) -> f64 {
-    best_rate(words, forms, |position, form| context.terms(words, position, form))
+    let ids: Vec<Option<u32>> = words.iter().map(|w| context.model.id(w)).collect();
+    best_rate(words, forms, |position, form| context.terms(&ids, position, form))
 }
 
 /// The best spin rate's sum of `terms_at(position, form)` over the spun forms of `words`.
@@ -244,11 +288,8 @@ mod tests {
 
     #[test]
     fn the_score_sums_the_strongest_matching_form_per_position() {
-        let form = |words: &[&str], terms: Vec<f64>| Form {
-            words: words.iter().map(|w| w.to_string()).collect(),
-            strength: 0.0,
-            terms,
-            originals: Vec::new(),
+        let form = |words: &[&str], terms: Vec<f64>| {
+            Form::new(words.iter().map(|w| w.to_string()).collect(), 0.0, terms, Vec::new())
         };
         let one = vec![form(&["helium"], vec![1.0, 2.0])];
         let phrase = vec![

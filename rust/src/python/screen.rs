@@ -197,12 +197,7 @@ impl Screen {
             for (word, forms) in missing.into_iter().zip(described) {
                 let forms = forms
                     .into_iter()
-                    .map(|(words, strength, terms, originals)| Form {
-                        words,
-                        strength,
-                        terms,
-                        originals,
-                    })
+                    .map(|(words, strength, terms, originals)| Form::new(words, strength, terms, originals))
                     .collect();
                 known.insert(word, forms);
             }
