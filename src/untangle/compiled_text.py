@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 from untangle.candidates import TYPE_CACHE_LIMIT
 from untangle.compiled import model_settings
 from untangle.decision import in_order, reason, with_case
+from untangle.dictionary import Entry
 from untangle.result import HELD_BACK, TIERS, Change, Paragraph, Result, apply_changes
 from untangle.text_reader import reader
 from untangle.tokenizer import case_of
 
 if TYPE_CHECKING:
-    from untangle.dictionary import Dictionary, Entry
+    from untangle.dictionary import Dictionary
     from untangle.language_model import LanguageModel
 
 
@@ -31,7 +32,7 @@ class CompiledText:
 
         self.dictionary = dictionary
         # The built-in table's word types are read by the core from its files; others by describe.
-        self.family = _core.Family(reader(), TYPE_CACHE_LIMIT, dictionary.compiled_files())
+        self.family = _core.Family(reader(), TYPE_CACHE_LIMIT, dictionary.compiled_files(), Entry)
         self._headwords: dict[str, bool] = {}  # an original's headword flag (many entries share one)
 
     def describe(self, words: list[str]) -> list[tuple]:
@@ -76,8 +77,6 @@ class CompiledText:
         changes: list[Change] = []
         held: list[Change] = []
         for start, end, first_end, entry, probability, tier_number in suggestions:
-            if type(entry) is tuple:  # a row the core read from the table itself
-                entry = _entry(entry)
             tier = TIERS[tier_number]
             made = Change(
                 start,
@@ -102,12 +101,3 @@ class CompiledText:
             document_spun,
             tuple(Paragraph(start, end, spun) for _, start, end, spun in paragraphs),
         )
-
-
-def _entry(row: tuple) -> Entry:
-    """The Entry of a row the core read from the table: (spun, original, relation, prior, spun_zipf,
-    original_zipf, picks), as untangle.dictionary reads a generated row."""
-    from untangle.dictionary import Entry
-
-    *fields, picks = row
-    return Entry(*fields, picks=picks)

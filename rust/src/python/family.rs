@@ -1,7 +1,7 @@
 //! `untangle._core.Family`: a family's whole per-document path in the core, text in,
 //! suggestions out (untangle.compiled_text is its Python side).
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -95,22 +95,60 @@ impl TextReader {
     }
 }
 
-/// An entry's payload: the Python `Entry` a change is made from, or what else a change needs of
-/// a row the core read from the table itself (Python makes its `Entry` when it is used).
+/// An entry's payload: the Python `Entry` a change is made from, or a row the core read from
+/// the table itself, whose `Entry` is made the first time a change needs it.
 enum Payload {
     Python(Py<PyAny>),
-    Read { relation: String, spun_zipf: f64 },
+    Read(Arc<ReadEntry>),
 }
 
-/// A row the core read, as Python makes its `Entry`: (spun, original, relation, prior,
-/// spun_zipf, original_zipf, picks).
-type PyRow = (String, String, String, f64, f64, f64, u32);
+impl Payload {
+    fn clone_ref(&self, py: Python<'_>) -> Self {
+        match self {
+            Payload::Python(entry) => Payload::Python(entry.clone_ref(py)),
+            Payload::Read(read) => Payload::Read(Arc::clone(read)),
+        }
+    }
+
+    /// The Python `Entry`, made with `entry_type` for a row the core read.
+    fn entry(&self, py: Python<'_>, entry_type: Option<&Py<PyAny>>) -> PyResult<Py<PyAny>> {
+        let read = match self {
+            Payload::Python(entry) => return Ok(entry.clone_ref(py)),
+            Payload::Read(read) => read,
+        };
+        if let Some(made) = read.made.get() {
+            return Ok(made.clone_ref(py));
+        }
+        let entry_type =
+            entry_type.ok_or_else(|| PyValueError::new_err("a family that reads files needs entry_type"))?;
+        let (spun, original, relation, prior, spun_zipf, original_zipf, picks) = &read.row;
+        let keywords = PyDict::new(py);
+        keywords.set_item("picks", picks)?;
+        let made = entry_type
+            .bind(py)
+            .call(
+                (spun, original, relation, prior, spun_zipf, original_zipf),
+                Some(&keywords),
+            )?
+            .unbind();
+        Ok(read.made.get_or_init(|| made).clone_ref(py))
+    }
+}
+
+/// A row the core read from the table: (spun, original, relation, prior, spun_zipf,
+/// original_zipf, picks), and its Python `Entry` once made.
+struct ReadEntry {
+    row: (String, String, String, f64, f64, f64, u32),
+    made: OnceLock<Py<PyAny>>,
+}
 
 #[pyclass(frozen, module = "untangle._core")]
 pub struct Family {
     table: CharTable,
     lexicon: Mutex<Lexicon<Payload>>,
     files: Option<Files>,
+    /// What makes a Python `Entry` of a row the core read (untangle.dictionary.Entry).
+    entry_type: Option<Py<PyAny>>,
 }
 
 /// A family's data files the core reads itself: the substitution table and the originals file,
@@ -151,10 +189,18 @@ impl Files {
                 picks: row.picks,
                 original_zipf: row.original_zipf,
                 headword,
-                payload: Payload::Read {
-                    relation: row.relation.to_owned(),
-                    spun_zipf: row.spun_zipf,
-                },
+                payload: Payload::Read(Arc::new(ReadEntry {
+                    row: (
+                        row.spun.to_owned(),
+                        row.original.to_owned(),
+                        row.relation.to_owned(),
+                        row.prior,
+                        row.spun_zipf,
+                        row.original_zipf,
+                        row.picks,
+                    ),
+                    made: OnceLock::new(),
+                })),
             });
         }
         Some(TypeInfo {
@@ -209,16 +255,21 @@ impl Family {
     /// A family's path over the characters `reader` reads, with room for `limit` word types.
     /// With `files` (the substitution table and the originals file, each a mapped file and its
     /// first data byte, and the number of pick rules), the core reads what the dictionary says
-    /// of a word from them itself where it can; describe reads the rest.
+    /// of a word from them itself where it can, and makes a change's entry with `entry_type`
+    /// (the Python `Entry` class); describe reads the rest.
     #[new]
-    #[pyo3(signature = (reader, limit, files=None))]
+    #[pyo3(signature = (reader, limit, files=None, entry_type=None))]
     #[allow(clippy::type_complexity)] // the two files and the pick rules, documented above
     fn new(
         reader: &TextReader,
         limit: usize,
         files: Option<((Py<SortedFile>, usize), (Py<SortedFile>, usize), u32)>,
-    ) -> Self {
-        Family {
+        entry_type: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
+        if files.is_some() && entry_type.is_none() {
+            return Err(PyValueError::new_err("a family that reads files needs entry_type"));
+        }
+        Ok(Family {
             table: reader.table.clone(),
             lexicon: Mutex::new(Lexicon::new(limit.max(1))),
             files: files.map(|(table, originals, pick_limit)| Files {
@@ -226,7 +277,8 @@ impl Family {
                 originals,
                 pick_limit,
             }),
-        }
+            entry_type,
+        })
     }
 
     /// How many word types the family knows now.
@@ -286,22 +338,7 @@ impl Family {
                     &mut strings,
                 )
                 .map_err(|word| PyValueError::new_err(format!("no type for {word:?}")))?;
-                // An entry read by the core goes back as its row, for Python to make the Entry.
-                let payloads: Vec<Result<Py<PyAny>, PyRow>> = used
-                    .iter()
-                    .map(|e| match &e.payload {
-                        Payload::Python(entry) => Ok(entry.clone_ref(py)),
-                        Payload::Read { relation, spun_zipf } => Err((
-                            e.spun.clone(),
-                            e.original.clone(),
-                            relation.clone(),
-                            e.prior,
-                            *spun_zipf,
-                            e.original_zipf,
-                            e.picks,
-                        )),
-                    })
-                    .collect();
+                let payloads: Vec<Payload> = used.iter().map(|e| e.payload.clone_ref(py)).collect();
                 break (built, payloads, eligible);
             }
             drop(lexicon); // the callback runs Python: another thread may take the lexicon meanwhile
@@ -332,10 +369,7 @@ impl Family {
             .map(|(sentence, start, end, entry, probability, tier)| {
                 let (from, to) = text_segmented.span(sentence, start, end);
                 let (_, first_end) = text_segmented.span(sentence, start, start + 1);
-                let entry = match &payloads[entry] {
-                    Ok(entry) => entry.clone_ref(py),
-                    Err(key) => key.clone().into_pyobject(py)?.into_any().unbind(),
-                };
+                let entry = payloads[entry].entry(py, self.entry_type.as_ref())?;
                 Ok((from, to, first_end, entry, probability, tier))
             })
             .collect::<PyResult<_>>()?;
