@@ -123,30 +123,6 @@ def test_a_text_the_core_declines_is_read_in_python(monkeypatch):
     assert through_core.changes
 
 
-def test_the_family_keeps_the_word_types_it_met():
-    """A family asks the dictionary for a word type once, then keeps it (here a table with a
-    user's row, which the core does not read from the files itself)."""
-    from untangle.dictionary import Entry, builtin
-    from untangle.language_model import default_model
-
-    path = compiled_text.CompiledText(builtin().extended([Entry("zzyzx", "x", "user", 0.1)]))
-    asked: list[str] = []
-    describe = path.describe
-
-    def counting(words: list[str]) -> list[tuple]:
-        asked.extend(words)
-        return describe(words)
-
-    path.describe = counting  # type: ignore[method-assign]
-    model = default_model()
-    path.restore(model, "Helium said astatine the meeting that helium would go.", (), 0.7, True)
-    assert sorted(asked) == sorted({"helium", "said", "astatine", "the", "meeting", "that", "would", "go"})
-    assert path.family.types == len(asked)
-    asked.clear()
-    path.restore(model, "Helium went home.", (), 0.7, True)
-    assert asked == ["went", "home"]
-
-
 def _counting(path: compiled_text.CompiledText) -> list[str]:
     """The words `path` asks Python's dictionary about from now on."""
     asked: list[str] = []
@@ -158,6 +134,23 @@ def _counting(path: compiled_text.CompiledText) -> list[str]:
 
     path.describe = counting  # type: ignore[method-assign]
     return asked
+
+
+def test_the_family_keeps_the_word_types_it_met():
+    """A family asks the dictionary for a word type once, then keeps it (here a table with a
+    user's row, which the core does not read from the files itself)."""
+    from untangle.dictionary import Entry, builtin
+    from untangle.language_model import default_model
+
+    path = compiled_text.CompiledText(builtin().extended([Entry("zzyzx", "x", "user", 0.1)]))
+    asked = _counting(path)
+    model = default_model()
+    path.restore(model, "Helium said astatine the meeting that helium would go.", (), 0.7, True)
+    assert sorted(asked) == sorted({"helium", "said", "astatine", "the", "meeting", "that", "would", "go"})
+    assert path.family.types == len(asked)
+    asked.clear()
+    path.restore(model, "Helium went home.", (), 0.7, True)
+    assert asked == ["went", "home"]
 
 
 def test_the_core_reads_the_built_in_files_itself_and_python_the_rest(tmp_path):
