@@ -24,8 +24,8 @@ CONTEXT_THRESHOLD, the document is cleared too.
 Measured by bench/screen.py on every spun set of bench/quality.py and the development article:
 no spun document scores below -0.87 (the lowest are phrase-rewritten ones, whose forms the
 built-in tables barely list); at -1.5, 76% of our clean bytes are cleared. In context no spun
-document scores below -0.43 (a low-rate one); at -2, 84% of the speed benchmark's clean bytes
-are cleared, against 50% by the score alone. Per paragraph the scores cannot separate (a spun
+document scores below -0.43 (a low-rate one); at -2, 84% of the bytes of a clean sample built as
+bench/speed.py builds it read as clean, against 55% by the score alone. Per paragraph the scores cannot separate (a spun
 paragraph of a low-rate spinner can have none of the forms), so the screen judges whole
 documents: a spun paragraph is cleared only with its document.
 """
