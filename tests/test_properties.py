@@ -148,3 +148,21 @@ def test_fuzz_any_line_is_repaired_or_rejected_cleanly(line: str) -> None:
         assert json.loads(out)["text"] == json.loads(line)["text"].upper()
     else:
         assert out == line
+
+
+_PART = st.sampled_from(["a", "notes", "x.txt", "y.md", "z.TXT", "w.txt.bak", ".txt", "page.html", "b.rst"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PART, min_size=1, max_size=4), st.booleans())
+def test_default_include_patterns_match_as_gitignore_reads_them(parts: list[str], is_dir: bool) -> None:
+    """The default patterns ("*.txt" ...) are matched without the pattern library, as it would."""
+    import pathspec
+
+    from untangle.discovery import DEFAULT_INCLUDE, _spec
+
+    path = "/".join(parts) + ("/" if is_dir else "")
+    ours = _spec(DEFAULT_INCLUDE)
+    assert type(ours).__name__ == "_Suffixes"
+    assert ours.match_file(path) == pathspec.GitIgnoreSpec.from_lines(DEFAULT_INCLUDE).match_file(path)
+    assert type(_spec(["*.txt", "drafts/"])).__name__ != "_Suffixes"  # any other pattern: the library

@@ -10,6 +10,7 @@ matches when given: source code run through a prose repairer would be damaged. P
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,10 +50,30 @@ class Discovery:
 
 
 def _spec(patterns: Iterable[str]):  # noqa: ANN202
+    lines = [line for line in patterns if line.strip()]
+    if not lines:
+        return None
+    if all(_SUFFIX.fullmatch(line) for line in lines):
+        return _Suffixes(tuple(line[1:] for line in lines))
     import pathspec
 
-    lines = [line for line in patterns if line.strip()]
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+# A pattern that is a star and a file name ending ("*.txt", as every default one is): as
+# .gitignore reads it, it matches a path any part of which has that ending (a file, or anything
+# in a folder so named); no pattern library is loaded for it (importing one took 26 ms of a
+# one-shot run over a folder).
+_SUFFIX = re.compile(r"\*\.[A-Za-z0-9]+")
+
+
+class _Suffixes(NamedTuple):
+    """Patterns of the form "*.ext": a path matches where a part of it ends with one of them."""
+
+    endings: tuple[str, ...]
+
+    def match_file(self, path: str) -> bool:
+        return any(part.endswith(self.endings) for part in path.rstrip("/").split("/"))
 
 
 class _Ignores:
