@@ -312,4 +312,69 @@ mod tests {
         assert_eq!(score(&words, forms), 3.0);
         assert_eq!(score(&words[4..], forms), f64::NEG_INFINITY);
     }
+
+    /// "helium" as a spun "he" by frequency, read in context by the shipped model (where
+    /// UNTANGLE_LM_PATH names it): weak after "liquid", strong before "said".
+    #[test]
+    fn a_form_read_in_context_weighs_its_originals_in_their_neighbours() {
+        let Some(path) = std::env::var_os("UNTANGLE_LM_PATH") else {
+            return;
+        };
+        let model = TrigramModel::open(std::path::Path::new(&path)).unwrap();
+        let rates = [0.1];
+        let helium = vec![Form::new(
+            vec!["helium".into()],
+            7.0,
+            terms(7.0, &rates, 30.0),
+            vec![(vec!["he".into()], 0.5)],
+        )];
+        let forms = |w: &str| -> &[Form] {
+            if w == "helium" {
+                &helium
+            } else {
+                &[]
+            }
+        };
+        let context = Context {
+            model: &model,
+            weight: 0.6,
+            strength: 1.0,
+            reach: 2,
+            rates: &rates,
+            strongest: 30.0,
+        };
+        let words = |text: &str| -> Vec<String> { text.split(' ').map(str::to_owned).collect() };
+        let by_frequency = score(&words("cooled with liquid helium today"), forms);
+        let liquid = score_in_context(&words("cooled with liquid helium today"), forms, &context);
+        let said = score_in_context(&words("the mayor said helium said that"), forms, &context);
+        assert!(liquid < by_frequency, "{liquid} < {by_frequency}");
+        assert!(said > liquid, "{said} > {liquid}");
+        // A form weaker than the context's least strength keeps its own terms.
+        let weak = Context {
+            strength: 8.0,
+            ..context
+        };
+        assert_eq!(
+            score_in_context(&words("cooled with liquid helium today"), forms, &weak),
+            by_frequency
+        );
+        // A form whose original the model does not know keeps its own terms too.
+        let unknown = vec![Form::new(
+            vec!["helium".into()],
+            7.0,
+            terms(7.0, &rates, 30.0),
+            vec![(vec!["zzqxv".into()], 0.5)],
+        )];
+        let forms = |w: &str| -> &[Form] {
+            if w == "helium" {
+                &unknown
+            } else {
+                &[]
+            }
+        };
+        assert_eq!(
+            score_in_context(&words("cooled with liquid helium today"), forms, &context),
+            by_frequency
+        );
+    }
 }
