@@ -102,6 +102,42 @@ def main() -> int:
     return 0
 
 
+def very_low_rate() -> None:
+    """Our articles spun by bench/spinner.py keeping 5, 10 and 20% of the word types it would
+    rewrite (three seeds): how many the engine changes, and whether the screen clears any of those."""
+    import spinner
+
+    from untangle import Restorer
+    from untangle.screen import CONTEXT_CEILING, CONTEXT_THRESHOLD, THRESHOLD
+
+    def low_rate(keep: float) -> type:
+        class LowRate(spinner.Spinner):
+            def replacement(self, word: str) -> str | None:
+                if word not in self.table and self.rng.random() > keep:
+                    self.table[word] = None
+                return super().replacement(word)
+
+        return LowRate
+
+    engine = Restorer(screen=False)
+    changed, cleared, lowest = 0, [], []
+    for keep in (0.05, 0.1, 0.2):
+        for seed in range(3):
+            for clean in dict.fromkeys(clean for _, clean, _ in spun_sets()):  # each article once
+                spun = low_rate(keep)(seed, as_written=True).spin(clean)
+                if spun == clean or not engine.restore(spun).changes:
+                    continue
+                changed += 1
+                words = WORD.findall(spun.lower())
+                first = SCREEN.score(words)
+                second = SCREEN.score_in_context(words) if THRESHOLD <= first < CONTEXT_CEILING else first
+                lowest.append(second)
+                if first < THRESHOLD or second < CONTEXT_THRESHOLD:
+                    cleared.append(f"{keep:.2f}")
+    print(f"  very low rates: {changed} spun documents the engine changes; the screen clears {len(cleared)}", end="")
+    print(f" ({', '.join(cleared) or 'none'}); lowest score {min(lowest):.2f}" if lowest else "")
+
+
 def in_context() -> None:
     """The second reading (Screen.score_in_context) of the documents the score does not clear:
     the lowest spun documents, and the clean bytes cleared by either reading, on our clean texts
@@ -120,6 +156,7 @@ def in_context() -> None:
     spun = sorted((both(text)[1], family) for family, _, text in spun_sets())
     print("in context (documents scoring from THRESHOLD to CONTEXT_CEILING read again):")
     print(f"  lowest spun documents: {', '.join(f'{v:.2f} {f}' for v, f in spun[:5])}")
+    very_low_rate()
     with tempfile.TemporaryDirectory() as folder:
         build(Path(folder), 0.5, False, 1)
         sample = [p.read_text(encoding="utf-8") for p in sorted(Path(folder).rglob("*.txt"))]
