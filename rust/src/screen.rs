@@ -313,6 +313,11 @@ mod tests {
         assert_eq!(score(&words[4..], forms), f64::NEG_INFINITY);
     }
 
+    /// The forms of a text whose only listed word is "helium".
+    fn only_helium<'f>(forms: &'f [Form]) -> impl Fn(&str) -> &'f [Form] + Copy {
+        move |word| if word == "helium" { forms } else { &[] }
+    }
+
     /// "helium" as a spun "he" by frequency, read in context by the shipped model (where
     /// UNTANGLE_LM_PATH names it): weak after "liquid", strong before "said".
     #[test]
@@ -322,19 +327,17 @@ mod tests {
         };
         let model = TrigramModel::open(std::path::Path::new(&path)).unwrap();
         let rates = [0.1];
-        let helium = vec![Form::new(
-            vec!["helium".into()],
-            7.0,
-            terms(7.0, &rates, 30.0),
-            vec![(vec!["he".into()], 0.5)],
-        )];
-        let forms = |w: &str| -> &[Form] {
-            if w == "helium" {
-                &helium
-            } else {
-                &[]
-            }
+        // "helium", a strong form (7 nats), from the given original.
+        let helium_from = |original: &str| {
+            vec![Form::new(
+                vec!["helium".into()],
+                7.0,
+                terms(7.0, &rates, 30.0),
+                vec![(vec![original.into()], 0.5)],
+            )]
         };
+        let helium = helium_from("he");
+        let forms = only_helium(&helium);
         let context = Context {
             model: &model,
             weight: 0.6,
@@ -359,19 +362,8 @@ mod tests {
             by_frequency
         );
         // A form whose original the model does not know keeps its own terms too.
-        let unknown = vec![Form::new(
-            vec!["helium".into()],
-            7.0,
-            terms(7.0, &rates, 30.0),
-            vec![(vec!["zzqxv".into()], 0.5)],
-        )];
-        let forms = |w: &str| -> &[Form] {
-            if w == "helium" {
-                &unknown
-            } else {
-                &[]
-            }
-        };
+        let unknown = helium_from("zzqxv");
+        let forms = only_helium(&unknown);
         assert_eq!(
             score_in_context(&words("cooled with liquid helium today"), forms, &context),
             by_frequency
