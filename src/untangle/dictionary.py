@@ -121,9 +121,7 @@ class SortedLines:
         if self._searched is None and self._path is not None:
             self._searches += 1
             if self._searches > PYTHON_SEARCHES or "untangle._core" in sys.modules:
-                core = _core()
-                self._searched = core.SortedFile(self._path) if core is not None else None
-                self._path = None
+                self.compiled()
         if self._searched is not None:
             return self._searched.between(self._start, low.encode("utf-8"), high.encode("utf-8"))
         position = self._lower_bound(low.encode("utf-8"))
