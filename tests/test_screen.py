@@ -305,3 +305,60 @@ def test_a_form_that_fits_its_context_as_written_is_weighed_in_context() -> None
     assert screen.clears(text)
     assert Restorer(screen=False).fix(text) == text
     assert not screen.clears(spin_every_word(text))
+
+
+# A clean story where "helium" stands where "he" could: the screen reads it as spun by frequency and in
+# context alike.
+GAS_STORY = "".join(
+    paragraph + "\n"
+    for paragraph in (
+        (
+            "A shortage of helium has reached the party shops of the valley, where owners say deliveries that "
+            "once came every week now arrive once a month, if at all."
+        ),
+        (
+            "The gas is pumped from a few fields where helium collects underground over millions of years. "
+            "Geologists at the state university said the largest of them are running down, and that no new field "
+            "of any size has been found in a decade."
+        ),
+        (
+            "Helium is lighter than air and does not burn, which is why it replaced hydrogen in airships after a "
+            "string of fires. Today most of it goes to hospitals, laboratories and factories that make computer "
+            "chips, and only a small share ends up in balloons."
+        ),
+        (
+            "At a meeting of the county board on Thursday, the owner of a shop on Elm Street said her sales had "
+            "fallen by half since the spring. She asked the board to help small businesses buy the gas together "
+            "at a lower price."
+        ),
+        (
+            "A doctor from the regional hospital told the board that helium is needed to cool the magnets in its "
+            "two scanners, and that the hospital had already paid twice as much this year as last. He said the "
+            "scanners could not run without it."
+        ),
+        (
+            "Board members said they would write to the state about the supply. One of them argued that helium is"
+            " too precious to be let go into the sky at a birthday party, and that the county should not spend "
+            "money to keep the price of balloons down."
+        ),
+    )
+)
+
+
+def test_a_clean_story_the_screen_cannot_clear_is_left_unfitted_after_a_first_look() -> None:
+    """ "Where helium collects", "that helium is": the screen reads these as a spinner's "he" even in
+    context, so it asks the fit to look first. The look, the fit's own model read cheaply, finds
+    the originals around them left as written: no paragraph is worth fitting, and the story comes
+    back as the fit would leave it. Spun, the same story is fitted."""
+    from untangle.python_fit import NEGLIGIBLE
+
+    assert _screen().verdict(GAS_STORY) == untangle.screen.LOOK
+    family = engine_for().engines[0]
+    usual, low_rate = family.compiled_text.look(family.model, GAS_STORY)
+    assert usual < NEGLIGIBLE and low_rate < 0.1
+    _same_either_way(GAS_STORY)
+    assert Restorer(screen=False).fix(GAS_STORY) == GAS_STORY
+    spun = spin_every_word(GAS_STORY)
+    assert not _screen().clears(spun)
+    assert family.compiled_text.look(family.model, spun)[0] > 0.5
+    assert Restorer().restore(spun).changes

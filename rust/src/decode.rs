@@ -50,7 +50,13 @@ pub struct Decoded {
 }
 
 /// ln P of `middle` after `left` (most recent first), followed by the likeliest right context.
-fn best_window(scoring: &Scoring, start: Token, left: &[Token], middle: &[Token], rights: &[Vec<Token>]) -> f64 {
+pub(crate) fn best_window(
+    scoring: &Scoring,
+    start: Token,
+    left: &[Token],
+    middle: &[Token],
+    rights: &[Vec<Token>],
+) -> f64 {
     let mut state: (Token, Option<Token>) = match left {
         [] => (start, None),
         [one] => (*one, None),

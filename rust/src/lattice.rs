@@ -86,6 +86,14 @@ impl<'a> Scoring<'a> {
         }
     }
 
+    /// Weighted ln P(token) with no history: its unigram score.
+    pub fn unigram(&self, token: Token) -> f64 {
+        match token {
+            Token::Unknown(index) => self.unknown[index as usize],
+            Token::Known(id) => self.raw(id, None, None) as f64 * LN_BASE * self.weight,
+        }
+    }
+
     /// The model's integer score (as pocketsphinx truncates it), remembered for the document.
     /// (A cache kept per thread across documents grew too large to help: its misses cost as
     /// much as the trie's own search.)

@@ -5,7 +5,8 @@
 //! `lexicon` keeps what a family's dictionary says of each word type; `prepare` makes a text
 //! into the fit's `document`, a text as the fit sees it; `spinner` the model of the spinner (levels,
 //! substitution table); `decode` candidates, lattices and their posteriors (`lattice` runs the
-//! forward-backward); `kinds` which paragraphs are spun; `fit` the per-document EM; `decision` which readings
+//! forward-backward); `kinds` which paragraphs are spun; `first_look` a cheap first reading that
+//! leaves clearly clean text unfitted; `fit` the per-document EM; `decision` which readings
 //! become changes. The Python
 //! bindings (feature `python`, which maturin turns on) expose them as `untangle._core`; without
 //! them `cargo test` needs no Python.
@@ -13,6 +14,7 @@
 pub mod decision;
 pub mod decode;
 pub mod document;
+pub mod first_look;
 pub mod fit;
 pub mod kinds;
 pub mod lattice;

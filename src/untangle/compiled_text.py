@@ -62,18 +62,14 @@ class CompiledText:
         settled: tuple[tuple[int, int], ...],
         threshold: float,
         guesses: bool,
+        look: bool = False,
     ) -> Result | None:
-        """The family's restoration of `text`, or None if the core declines the text."""
-
-        def unknown_scores(words: list[str]) -> list[float]:
-            return [model.logprob(word, ()) for word in words]
-
-        restored = self.family.restore(
-            model.core, text, self.describe, list(settled), unknown_scores, model_settings(), (threshold, guesses)
-        )
+        """The family's restoration of `text`, or None if the core declines the text; with
+        `look`, a text the core's first look finds clearly clean comes back unfitted."""
+        restored = self._restored(model, text, settled, threshold, guesses, look)
         if restored is None:
             return None
-        suggestions, paragraphs, document_spun, eligible = restored
+        suggestions, paragraphs, document_spun, eligible, _ = restored
         changes: list[Change] = []
         held: list[Change] = []
         for start, end, first_end, entry, probability, tier_number in suggestions:
@@ -100,4 +96,33 @@ class CompiledText:
             tuple(held),
             document_spun,
             tuple(Paragraph(start, end, spun) for _, start, end, spun in paragraphs),
+        )
+
+    def look(self, model: LanguageModel, text: str) -> tuple[float, float] | None:
+        """The core's first look at `text` (for bench/screen.py): the largest P(paragraph spun)
+        it reads at the usual levels and at the low rate; None where it did not look."""
+        restored = self._restored(model, text, (), 0.5, True, True)
+        return None if restored is None else restored[4]
+
+    def _restored(
+        self,
+        model: LanguageModel,
+        text: str,
+        settled: tuple[tuple[int, int], ...],
+        threshold: float,
+        guesses: bool,
+        look: bool,
+    ) -> tuple | None:
+        def unknown_scores(words: list[str]) -> list[float]:
+            return [model.logprob(word, ()) for word in words]
+
+        return self.family.restore(
+            model.core,
+            text,
+            self.describe,
+            list(settled),
+            unknown_scores,
+            model_settings(),
+            (threshold, guesses),
+            look,
         )

@@ -59,6 +59,10 @@ class Options:
     # Whether a cascade with a screen (untangle.screen) may return a document it clears unchanged
     # without fitting it; --no-screen turns it off.
     screen: bool = True
+    # Whether the compiled core takes a cheap first look before the fit and leaves a text it
+    # finds clearly clean unfitted (rust/src/first_look.rs); the screen asks for it where it
+    # found too little evidence to fit for, but too much to clear the text on its own.
+    look: bool = False
     # Whether a likeliest reading below the threshold is applied as a guess where the word as
     # written is unlikely (Change.tier "guess"); --no-guesses keeps only sure changes.
     guesses: bool = True
@@ -125,7 +129,9 @@ class Engine:
         # so the compiled core takes the decision too and sends back only its suggestions.
         plain = options.context is None and not trace
         if plain and self.model.core is not None:
-            restored = self.compiled_text.restore(self.model, text, options.settled, options.threshold, options.guesses)
+            restored = self.compiled_text.restore(
+                self.model, text, options.settled, options.threshold, options.guesses, options.look
+            )
             if restored is not None:
                 return restored, [], {}
         tokens, work, spun_paragraph, document_spun, fitted, suggestions = self._fit(

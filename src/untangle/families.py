@@ -53,13 +53,15 @@ class Cascade:
     def restore(self, text: str, options: Options) -> Result:
         """Repair `text` family by family; every change is reported against the input."""
         if options.screen and self.screen is not None:
-            from untangle.screen import CLEARED, TABLES_CLEARED
+            from untangle.screen import CLEARED, LOOK, TABLES_CLEARED
 
             verdict = self.screen.verdict(text)
             if verdict == CLEARED:
                 return Result(text)
             if verdict == TABLES_CLEARED:
                 return self._run(text, options, trace=False, engines=self.engines[self.screened :])[0]
+            if verdict == LOOK:  # each family's fit looks first (Options.look)
+                options = replace(options, look=True)
         return self._run(text, options, trace=False)[0]
 
     def restore_traced(self, text: str, options: Options) -> tuple[Result, list[Pass]]:

@@ -61,9 +61,14 @@ CACHE_LIMIT = 200_000  # word types whose spun forms are remembered; cleared pas
 # cost a first pass more than the core's whole reading).
 PYTHON_CHARS = 2_000
 WORD = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
+# A document the readings above do not clear but that scores below this by frequency is fitted
+# after a first look (rust/src/first_look.rs), which leaves it unfitted where the fit's own model,
+# read cheaply, finds every paragraph clean (no clean document of ours scored above 35 nats; most
+# spun ones score in the hundreds and are fitted without the look).
+LOOK_CEILING = 60.0
 # The screen's verdicts (Screen.verdict): leave the text as it is; fit only the inferred family;
-# fit every family.
-CLEARED, TABLES_CLEARED, FIT = "cleared", "tables cleared", "fit"
+# fit every family after a first look; fit every family.
+CLEARED, TABLES_CLEARED, LOOK, FIT = "cleared", "tables cleared", "look", "fit"
 
 # (a spun form's words, its strength, ln(1 - s + s e^strength) at each spin rate s of RATES, its
 # originals' words with P(spun | original)), strongest first: the terms are worked out once per
@@ -87,19 +92,24 @@ class Screen:
 
     def verdict(self, text: str) -> str:
         """CLEARED: no family could find `text` spun; TABLES_CLEARED: the tables' families could
-        not, but a very common word is missing, which the inferred family reads; FIT otherwise."""
+        not, but a very common word is missing, which the inferred family reads; LOOK: fit every
+        family after a first look (the score is below LOOK_CEILING); FIT otherwise."""
         if self._compiled is None and self._python_chars + len(text) > PYTHON_CHARS:
             self._compiled = _compiled_screen(self.tables) or False
         if self._compiled:
             read = self._compiled.score(text, self._described, THRESHOLD, _context())
             if read is not None:  # None: a character the core does not read; Python reads it
-                counts = read[2]  # given where either score clears the text
-                return FIT if counts is None else TABLES_CLEARED if _infers(counts) else CLEARED
+                score, _, counts = read  # counts: given where either score clears the text
+                if counts is None:
+                    return LOOK if score < LOOK_CEILING else FIT
+                return TABLES_CLEARED if _infers(counts) else CLEARED
         self._python_chars += len(text)
         words = WORD.findall(text.lower())
         score = self.score(words)
         cleared = score < THRESHOLD or (score < CONTEXT_CEILING and self.score_in_context(words) < CONTEXT_THRESHOLD)
-        return FIT if not cleared else TABLES_CLEARED if _might_infer(words) else CLEARED
+        if not cleared:
+            return LOOK if score < LOOK_CEILING else FIT
+        return TABLES_CLEARED if _might_infer(words) else CLEARED
 
     def _described(self, words: list[str]) -> list[Forms]:
         return [self.forms(word) for word in words]

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::{parameters, scores_of_unknown, SortedFile, TrigramModel};
+use crate::kinds::Ordered;
 use crate::lexicon::{LexEntry, Lexicon, TypeInfo};
 use crate::prepare::{document, segmented, Strings};
 use crate::tokenize::CharTable;
@@ -23,7 +24,16 @@ type PyTypeInfo = (f64, bool, bool, Vec<PyLexEntry>);
 type PyTextSuggestion = (usize, usize, usize, Py<PyAny>, f64, u8);
 /// The restoration: suggestions, paragraphs as (number, start, end, P(spun)), P(document
 /// spun), and how many positions had candidates.
-type PyRestored = (Vec<PyTextSuggestion>, Vec<(i64, usize, usize, f64)>, f64, usize);
+/// A family's restoration: its suggestions, each paragraph's span and P(spun), P(document spun),
+/// how many words could be spun, and where the first look was asked for, the largest P(paragraph
+/// spun) it read at the usual levels and at the low rate.
+type PyRestored = (
+    Vec<PyTextSuggestion>,
+    Vec<(i64, usize, usize, f64)>,
+    f64,
+    usize,
+    Option<(f64, f64)>,
+);
 
 /// The characters the core reads as Python classes them, and what it reads of a text without a family.
 #[pyclass(frozen, module = "untangle._core")]
@@ -291,8 +301,10 @@ impl Family {
     /// reads it in Python). `describe` is called with the word types the family has not met
     /// and returns what its dictionary knows of each; `settled` are spans an earlier family
     /// restored; `unknown_scores`, `params` and `decide` (threshold, guesses) as for
-    /// `TrigramModel.fit_document`. The interpreter is released while the fit runs.
-    #[pyo3(signature = (model, text, describe, settled, unknown_scores, params, decide))]
+    /// `TrigramModel.fit_document`. With `look`, a first look (crate::first_look) comes
+    /// before the fit, and a text it finds clearly clean is not fitted. The interpreter is
+    /// released while the look and the fit run.
+    #[pyo3(signature = (model, text, describe, settled, unknown_scores, params, decide, look=false))]
     #[allow(clippy::too_many_arguments)] // the Python call's arguments, each documented above
     fn restore(
         &self,
@@ -304,6 +316,7 @@ impl Family {
         unknown_scores: &Bound<'_, PyAny>,
         params: &Bound<'_, PyDict>,
         decide: (f64, bool),
+        look: bool,
     ) -> PyResult<Option<PyRestored>> {
         let Some(text_segmented) = segmented(text, &self.table) else {
             return Ok(None);
@@ -359,9 +372,18 @@ impl Family {
         let paragraphs = text_segmented.paragraphs();
         if eligible == 0 {
             let clean = paragraphs.into_iter().map(|(n, a, b)| (n, a, b, 0.0)).collect();
-            return Ok(Some((Vec::new(), clean, 0.0, 0)));
+            return Ok(Some((Vec::new(), clean, 0.0, 0, None)));
         }
         let unknown = scores_of_unknown(&strings, unknown_scores)?;
+        let mut looked = None;
+        if look {
+            let seen = model.first_look(py, &built, &unknown, &params)?;
+            looked = Some(seen.most_spun());
+            if seen.clean(&params) {
+                let paragraphs = with_spun(paragraphs, &seen.usual.paragraphs);
+                return Ok(Some((Vec::new(), paragraphs, seen.usual.document, eligible, looked)));
+            }
+        }
         let (found, decided) = model.fit_and_decide(py, &built, &unknown, &params, Some(decide))?;
         let suggestions = decided
             .unwrap_or_default()
@@ -373,11 +395,16 @@ impl Family {
                 Ok((from, to, first_end, entry, probability, tier))
             })
             .collect::<PyResult<_>>()?;
-        let spun: HashMap<i64, f64> = found.paragraphs.items.iter().copied().collect();
-        let paragraphs = paragraphs
-            .into_iter()
-            .map(|(n, a, b)| (n, a, b, spun.get(&n).copied().unwrap_or(0.0)))
-            .collect();
-        Ok(Some((suggestions, paragraphs, found.document_spun, eligible)))
+        let paragraphs = with_spun(paragraphs, &found.paragraphs);
+        Ok(Some((suggestions, paragraphs, found.document_spun, eligible, looked)))
     }
+}
+
+/// Each paragraph's number and span with its P(spun) from a verdict (0 where it has none).
+fn with_spun(paragraphs: Vec<(i64, usize, usize)>, spun: &Ordered<i64, f64>) -> Vec<(i64, usize, usize, f64)> {
+    let spun: HashMap<i64, f64> = spun.items.iter().copied().collect();
+    paragraphs
+        .into_iter()
+        .map(|(n, a, b)| (n, a, b, spun.get(&n).copied().unwrap_or(0.0)))
+        .collect()
 }

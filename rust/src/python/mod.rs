@@ -323,6 +323,22 @@ impl TrigramModel {
             (found, decided)
         }))
     }
+
+    /// The first look at `document` (crate::first_look), the interpreter released.
+    fn first_look(
+        &self,
+        py: Python<'_>,
+        document: &Document,
+        unknown: &[f64],
+        params: &Params,
+    ) -> PyResult<crate::first_look::Look> {
+        let (start, end) = self.boundaries()?;
+        let model = &self.inner;
+        Ok(py.allow_threads(|| {
+            let scoring = Scoring::new(model, params.context_weight, unknown, start, end);
+            crate::first_look::look(document, &scoring, params)
+        }))
+    }
 }
 
 #[pymethods]

@@ -1,0 +1,253 @@
+//! A first look at a document before its fit, for a text the screen found little evidence in:
+//! the fit's first reading, made cheaply. Each word's evidence at the prior spin levels, as the
+//! fit's first pass reads it (the word as written against its candidates, each weighed by its
+//! emission and its context gain), with no lattice; then the paragraphs' verdict (`kinds`) at the
+//! usual levels and at the low rate. Where both find every paragraph clean, the fit would change
+//! nothing (its first pass would find no paragraph worth fitting further), and the text is left as
+//! written without one.
+//!
+//! The gains are read cheaply: where the words' own frequencies make the candidates together
+//! less likely than the word as written (STRENGTH), by those frequencies alone; elsewhere between
+//! the written neighbours (the fit also tries restored right neighbours). Every candidate counts
+//! (the fit keeps the few best). bench/screen.py prints how far apart clean and spun documents
+//! read; rust's tests, that the look clears a clean text and not its spun copy.
+
+use crate::decode::best_window;
+use crate::document::Document;
+use crate::kinds::{spun_paragraphs, Verdict};
+use crate::lattice::{Scoring, Token};
+use crate::params::Params;
+use crate::spinner::{Levels, Table};
+use rustc_hash::FxHashMap as HashMap;
+
+/// At the low rate, a paragraph the look reads as spun with at most this probability is clean:
+/// no low-rate spun document of ours that the usual levels read as clean reads above 0.23 here,
+/// and no clean one above 0.05. (At the usual levels the bound is the fit's own: a paragraph below
+/// `Params::negligible` after its first pass is not fitted further.)
+pub const LOW_RATE_CLEAN: f64 = 0.1;
+/// A position whose candidates' frequencies (weighted ln of the sum of P(spun | original)
+/// P(original) over P(written)) reach this is read in context; below, by frequency alone.
+pub const STRENGTH: f64 = 0.0;
+
+/// What the look found: the verdict at the usual levels and, where enough word types read as
+/// spun for a low-rate spinner to be a reading, at the low rate.
+#[derive(Clone, Debug)]
+pub struct Look {
+    pub usual: Verdict,
+    pub low_rate: Option<Verdict>,
+}
+
+impl Look {
+    /// The largest P(paragraph spun) of the usual reading and of the low-rate one (0 without it).
+    pub fn most_spun(&self) -> (f64, f64) {
+        let most = |verdict: &Verdict| verdict.paragraphs.items.iter().map(|(_, p)| *p).fold(0.0, f64::max);
+        (most(&self.usual), self.low_rate.as_ref().map_or(0.0, most))
+    }
+
+    /// Whether every paragraph reads clean at the usual levels (below the fit's `negligible`)
+    /// and at the low rate (LOW_RATE_CLEAN).
+    pub fn clean(&self, p: &Params) -> bool {
+        let (usual, low_rate) = self.most_spun();
+        usual < p.negligible && low_rate < LOW_RATE_CLEAN
+    }
+}
+
+/// Weighted ln P of `tokens` by their unigram scores.
+fn unigrams(scoring: &Scoring, tokens: &[Token]) -> f64 {
+    tokens.iter().map(|&token| scoring.unigram(token)).sum()
+}
+
+/// Every candidate's gain at every position: by the words' frequencies where the candidates are
+/// weak (STRENGTH), else the candidate's words against the written ones between the written
+/// neighbours (two left, two right).
+fn gains(document: &Document, scoring: &Scoring, p: &Params) -> Vec<Vec<Vec<f64>>> {
+    let entries = &document.entries;
+    let start = scoring.start_token();
+    document
+        .sentences
+        .iter()
+        .map(|sentence| {
+            let tokens: Vec<Token> = sentence.words.iter().map(|w| w.token).collect();
+            let mut written: HashMap<usize, f64> = HashMap::default();
+            (0..tokens.len())
+                .map(|position| {
+                    written.clear();
+                    let left: Vec<Token> = tokens[position.saturating_sub(2)..position]
+                        .iter()
+                        .rev()
+                        .copied()
+                        .collect();
+                    let candidates = &sentence.words[position].candidates[..];
+                    let candidates = &candidates[..candidates.len().min(p.reverse_preselect)];
+                    let by_frequency: Vec<f64> = candidates
+                        .iter()
+                        .map(|candidate| {
+                            let end = (position + candidate.length).min(tokens.len());
+                            unigrams(scoring, &entries[candidate.entry].words)
+                                - unigrams(scoring, &tokens[position..end])
+                        })
+                        .collect();
+                    let priors: Vec<f64> = candidates
+                        .iter()
+                        .zip(&by_frequency)
+                        .map(|(candidate, gain)| entries[candidate.entry].prior.ln() + gain)
+                        .collect();
+                    if candidates.is_empty() || log_sum(&priors) < STRENGTH {
+                        return by_frequency;
+                    }
+                    candidates
+                        .iter()
+                        .map(|candidate| {
+                            let end = (position + candidate.length).min(tokens.len());
+                            let right = [tokens[end..(end + 2).min(tokens.len())].to_vec()];
+                            let as_written = *written
+                                .entry(candidate.length)
+                                .or_insert_with(|| best_window(scoring, start, &left, &tokens[position..end], &right));
+                            best_window(scoring, start, &left, &entries[candidate.entry].words, &right) - as_written
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// ln of the sum of e^value over `logs` (not empty).
+fn log_sum(logs: &[f64]) -> f64 {
+    let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    top + logs.iter().map(|value| (value - top).exp()).sum::<f64>().ln()
+}
+
+/// Each word's evidence at `levels`: ln of P(written | spun paragraph) over P(written | clean),
+/// the fit's first pass position by position.
+fn evidence(document: &Document, gains: &[Vec<Vec<f64>>], levels: &Levels, p: &Params) -> Vec<(i64, u32, f64)> {
+    let mut table = Table::new(*p);
+    let mut found = Vec::new();
+    for (sentence, sentence_gains) in document.sentences.iter().zip(gains) {
+        for (word, word_gains) in sentence.words.iter().zip(sentence_gains) {
+            let stay = word
+                .written_key
+                .map_or(1.0, |key| table.stays(word.lower, levels.at(key)))
+                .max(1e-9)
+                .ln();
+            let mut logs = vec![stay];
+            for (candidate, gain) in word.candidates.iter().zip(word_gains) {
+                let entry = &document.entries[candidate.entry];
+                logs.push(gain + table.log_emission(candidate.entry, entry, levels.at(candidate.key), 0.0));
+            }
+            found.push((sentence.paragraph, word.lower, log_sum(&logs)));
+        }
+    }
+    found
+}
+
+/// Look at `document`: the fit's first reading, cheaply (the module's docstring).
+pub fn look(document: &Document, scoring: &Scoring, p: &Params) -> Look {
+    let gains = gains(document, scoring, p);
+    let words = evidence(document, &gains, &Levels::prior(1.0, p), p);
+    let usual = spun_paragraphs(words.iter().copied(), 0.0, p);
+    let mut by_type: HashMap<u32, (f64, usize)> = HashMap::default();
+    for &(_, word, value) in &words {
+        let tally = by_type.entry(word).or_insert((0.0, 0));
+        tally.0 += value;
+        tally.1 += 1;
+    }
+    let odd = by_type
+        .values()
+        .filter(|(sum, count)| sum / *count as f64 >= 1.0)
+        .count();
+    let low_rate = (odd >= p.low_rate_min_odd_types).then(|| {
+        let words = evidence(document, &gains, &Levels::prior(p.low_rate_scale, p), p);
+        spun_paragraphs(words.into_iter(), p.low_rate_penalty, p)
+    });
+    Look { usual, low_rate }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Candidate, Entry, Sentence, Word, BANDS, KEY_BARE};
+    use crate::trigram::TrigramModel;
+
+    /// Paragraphs of sentences as the fit's document, with a table of two swaps ("helium" <- "he",
+    /// "successful" <- "in"); every other word is an original (a spinner could have replaced it),
+    /// as most common words are in the built-in table.
+    fn document_of(model: &TrigramModel, paragraphs: &[&str]) -> Document {
+        let id = |w: &str| model.id(w).unwrap();
+        let key = KEY_BARE * BANDS + 4;
+        let entry = |original: &str, spun: &str| Entry {
+            original: id(original),
+            spun: id(spun),
+            words: vec![Token::Known(id(original))],
+            prior: 0.5,
+            picks: 1,
+            original_zipf: 6.5,
+            headword: true,
+        };
+        let entries = vec![entry("he", "helium"), entry("in", "successful")];
+        let mut sentences = Vec::new();
+        for (paragraph, text) in paragraphs.iter().enumerate() {
+            for sentence in text.split(". ") {
+                let words = sentence
+                    .split(' ')
+                    .map(|w| Word {
+                        token: Token::Known(id(w)),
+                        lower: id(w),
+                        class: crate::document::BARE,
+                        written_key: (!matches!(w, "helium" | "successful")).then_some(key),
+                        unknown_key: key,
+                        candidates: match w {
+                            "helium" => vec![Candidate {
+                                length: 1,
+                                entry: 0,
+                                key,
+                            }],
+                            "successful" => vec![Candidate {
+                                length: 1,
+                                entry: 1,
+                                key,
+                            }],
+                            _ => vec![],
+                        },
+                    })
+                    .collect();
+                sentences.push(Sentence {
+                    paragraph: paragraph as i64,
+                    words,
+                });
+            }
+        }
+        Document { sentences, entries }
+    }
+
+    /// The look at `paragraphs`, read by the shipped model (None where UNTANGLE_LM_PATH does not
+    /// name it).
+    fn looked(paragraphs: &[&str]) -> Option<(Look, Params)> {
+        let path = std::env::var_os("UNTANGLE_LM_PATH")?;
+        let model = TrigramModel::open(std::path::Path::new(&path)).unwrap();
+        let document = document_of(&model, paragraphs);
+        let p = Params::default();
+        let (start, end) = (model.id("<s>").unwrap(), model.id("</s>").unwrap());
+        let scoring = Scoring::new(&model, p.context_weight, &[], start, end);
+        Some((look(&document, &scoring, &p), p))
+    }
+
+    #[test]
+    fn a_spun_text_is_not_clean_to_the_look() {
+        let spun = "helium said successful the morning that helium would go. helium was successful the town all day";
+        let Some((seen, p)) = looked(&[spun, spun, "the meeting was short"]) else {
+            return;
+        };
+        assert!(!seen.clean(&p), "{:?}", seen.most_spun());
+    }
+
+    #[test]
+    fn helium_among_originals_left_as_written_reads_clean() {
+        let clean = "he said in the morning that the liquid helium in the tank would last. he was in the town \
+                     all day and he said the gas in the pipes was cold";
+        let Some((seen, p)) = looked(&[clean, clean, clean, clean]) else {
+            return;
+        };
+        assert!(seen.clean(&p), "{:?}", seen.most_spun());
+    }
+}
