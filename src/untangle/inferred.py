@@ -78,7 +78,8 @@ def propose(text: str, known: Dictionary) -> list[Entry]:
     rows = []
     for original in missing_common(counts):
         zipf = COMMON[original]
-        needed = max(MIN_STAND_INS, STAND_IN_SHARE * _expected(counts, zipf) / BURSTINESS, OUTNUMBER * counts[original])
+        expected = _expected(counts.total(), zipf)
+        needed = max(MIN_STAND_INS, STAND_IN_SHARE * expected / BURSTINESS, OUTNUMBER * counts[original])
         candidates = sorted(
             (
                 (count, spun)
@@ -96,13 +97,15 @@ def propose(text: str, known: Dictionary) -> list[Entry]:
     return rows
 
 
-def missing_common(counts: Counter[str]) -> list[str]:
+def missing_common(counts: Counter[str], total: int | None = None) -> list[str]:
     """The very common words (COMMON) that a text with these word counts is missing or nearly so
-    (see MAX_SEEN, SPARSE_SHARE) where MIN_EXPECTED were expected, the other core words mostly present."""
-    present = {word for word, zipf in CORE.items() if counts[word] >= PRESENT_SHARE * _expected(counts, zipf)}
+    (see MAX_SEEN, SPARSE_SHARE) where MIN_EXPECTED were expected, the other core words mostly present.
+    `total` is the number of words counted (the sum of `counts` unless only some words are in it)."""
+    total = counts.total() if total is None else total
+    present = {word for word, zipf in CORE.items() if counts[word] >= PRESENT_SHARE * _expected(total, zipf)}
     found = []
     for word, zipf in COMMON.items():
-        expected = _expected(counts, zipf)
+        expected = _expected(total, zipf)
         if expected < MIN_EXPECTED or len(present - {word}) < MIN_PRESENT_OTHERS:
             continue
         # The core words are common enough for "nearly missing" to be clear; the others must be
@@ -112,9 +115,9 @@ def missing_common(counts: Counter[str]) -> list[str]:
     return found
 
 
-def _expected(counts: Counter[str], zipf: float) -> float:
-    """How often a word of this Zipf frequency should occur among the counted words (discounted)."""
-    return counts.total() * 10 ** (zipf - 9.0) * BURSTINESS
+def _expected(total: int, zipf: float) -> float:
+    """How often a word of this Zipf frequency should occur among `total` words (discounted)."""
+    return total * 10 ** (zipf - 9.0) * BURSTINESS
 
 
 class InferredFamily:

@@ -102,7 +102,7 @@ class Screen:
                 score, _, counts = read  # counts: given where either score clears the text
                 if counts is None:
                     return LOOK if score < LOOK_CEILING else FIT
-                return TABLES_CLEARED if _infers(counts) else CLEARED
+                return TABLES_CLEARED if _infers(*counts) else CLEARED
         self._python_chars += len(text)
         words = WORD.findall(text.lower())
         score = self.score(words)
@@ -225,14 +225,15 @@ def _model() -> LanguageModel:
 
 def _might_infer(words: list[str]) -> bool:
     """Whether the inferred family (untangle.inferred) could find a very common word missing here."""
-    return _infers(Counter(words))
+    alphabetic = [word for word in words if word.isalpha()]
+    return _infers(len(alphabetic), Counter(alphabetic))
 
 
-def _infers(counts: dict[str, int]) -> bool:
-    """_might_infer, from how often each word occurs."""
+def _infers(alphabetic: int, counts: dict[str, int]) -> bool:
+    """_might_infer, from the number of alphabetic words and how often the very common ones occur."""
     from untangle.inferred import missing_common
 
-    return bool(missing_common(Counter({word: count for word, count in counts.items() if word.isalpha()})))
+    return bool(missing_common(Counter(counts), alphabetic))
 
 
 def _compiled_screen(tables: Sequence[Dictionary]):  # noqa: ANN202 - untangle._core.Screen, or None
@@ -245,8 +246,9 @@ def _compiled_screen(tables: Sequence[Dictionary]):  # noqa: ANN202 - untangle._
         return None
     from untangle import _core
     from untangle.dictionary import PICK_RULES
+    from untangle.inferred import COMMON
 
     rows = [table.compiled_rows() for table in tables]
     if any(source is None for source in rows):
-        return _core.Screen(text_reader, CACHE_LIMIT, list(RATES), STRONGEST)
-    return _core.Screen(text_reader, CACHE_LIMIT, list(RATES), STRONGEST, rows, 1 << len(PICK_RULES))
+        return _core.Screen(text_reader, CACHE_LIMIT, list(RATES), STRONGEST, counted=sorted(COMMON))
+    return _core.Screen(text_reader, CACHE_LIMIT, list(RATES), STRONGEST, rows, 1 << len(PICK_RULES), sorted(COMMON))

@@ -11,14 +11,15 @@ use super::family::TextReader;
 use super::{SortedFile, TrigramModel};
 use crate::rows::{in_table_order, starting_with, trusted_row, Row};
 use crate::screen::{forms_of, score, score_in_context, words, Context, Form};
-use crate::tokenize::CharTable;
+use crate::tokenize::{is_alpha, CharTable};
 
 /// A form as the describe callback gives it: (its words, its strength, its terms per rate, its
 /// originals' words with P(spun | original)).
 type PyForm = (Vec<String>, f64, Vec<f64>, Vec<(Vec<String>, f64)>);
 /// The screen's reading: the score, the score in context (where the first did not clear the
-/// text), and where either clears it each word's count.
-type PyScreened = (f64, Option<f64>, Option<HashMap<String, usize>>);
+/// text), and where either clears it the number of alphabetic words and the counts of the words
+/// the screen was asked to count.
+type PyScreened = (f64, Option<f64>, Option<(usize, HashMap<String, usize>)>);
 /// How to read forms in context: (the model, its weight, the least strength read in context,
 /// words either side, the score from which a text is not read in context, the threshold below
 /// which the score in context clears a text).
@@ -70,6 +71,7 @@ pub struct Screen {
     rates: Vec<f64>,
     strongest: f64,
     tables: Option<Tables>,
+    counted: rustc_hash::FxHashSet<String>,
 }
 
 #[pymethods]
@@ -78,9 +80,11 @@ impl Screen {
     /// trying the spin `rates` with strengths capped at `strongest` (untangle.screen's
     /// constants). With `tables` (each a sorted file and its first data byte, or its rows as
     /// lines), the core reads the forms itself, pick rules below `pick_limit`; without,
-    /// `score`'s describe gives every word's forms.
+    /// `score`'s describe gives every word's forms. A text it clears has the `counted` words
+    /// counted (the inferred family's check).
     #[new]
-    #[pyo3(signature = (reader, limit, rates, strongest, tables=None, pick_limit=0))]
+    #[pyo3(signature = (reader, limit, rates, strongest, tables=None, pick_limit=0, counted=Vec::new()))]
+    #[allow(clippy::too_many_arguments)] // the Python call's arguments, each documented above
     fn new(
         reader: &TextReader,
         limit: usize,
@@ -88,6 +92,7 @@ impl Screen {
         strongest: f64,
         tables: Option<Vec<PyTable>>,
         pick_limit: u32,
+        counted: Vec<String>,
     ) -> PyResult<Self> {
         if rates.is_empty() {
             return Err(PyValueError::new_err("a screen needs at least one spin rate"));
@@ -116,13 +121,15 @@ impl Screen {
             rates,
             strongest,
             tables,
+            counted: counted.into_iter().collect(),
         })
     }
 
     /// The best spin rate's ln likelihood ratio of `text` (untangle.screen.Screen.score of its
     /// words); from `threshold` to the context's ceiling, with `context`, the same read in context
-    /// (Screen.score_in_context); where either clears the text, how often each word occurs (for
-    /// the inferred family's check). None if a character is outside the table. `describe` is
+    /// (Screen.score_in_context); where either clears the text, how many of its words are
+    /// alphabetic and how often each counted word occurs (the inferred family's check). None if
+    /// a character is outside the table. `describe` is
     /// called with the word types not met yet and gives each one's forms, strongest first.
     #[pyo3(signature = (text, describe, threshold, context=None))]
     fn score(
@@ -181,10 +188,17 @@ impl Screen {
                 }
                 let counts = cleared.then(|| {
                     let mut counts: HashMap<String, usize> = HashMap::default();
+                    let mut alphabetic = 0;
                     for word in &found {
-                        *counts.entry(word.clone()).or_default() += 1;
+                        if !is_alpha(word, &self.table) {
+                            continue;
+                        }
+                        alphabetic += 1;
+                        if self.counted.contains(word) {
+                            *counts.entry(word.clone()).or_default() += 1;
+                        }
                     }
-                    counts
+                    (alphabetic, counts)
                 });
                 return Ok(Some((value, in_context, counts)));
             }
