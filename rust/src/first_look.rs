@@ -13,11 +13,11 @@
 //! read; rust's tests, that the look clears a clean text and not its spun copy.
 
 use crate::decode::best_window;
-use crate::document::Document;
+use crate::document::{Document, KEYS};
 use crate::kinds::{spun_paragraphs, Verdict};
 use crate::lattice::{Scoring, Token};
 use crate::params::Params;
-use crate::spinner::{Levels, Table};
+use crate::spinner::{replacement, Levels, Table};
 use rustc_hash::FxHashMap as HashMap;
 
 /// At the low rate, a paragraph the look reads as spun with at most this probability is clean:
@@ -119,21 +119,33 @@ fn log_sum(logs: &[f64]) -> f64 {
 }
 
 /// Each word's evidence at `levels`: ln of P(written | spun paragraph) over P(written | clean),
-/// the fit's first pass position by position.
-fn evidence(document: &Document, gains: &[Vec<Vec<f64>>], levels: &Levels, p: &Params) -> Vec<(i64, u32, f64)> {
-    let mut table = Table::new(*p);
+/// the fit's first pass position by position. That pass reads an empty substitution table: a
+/// word stays as written with 1 - its level, and a swap is emitted with P(replaced), its level,
+/// times the entry's prior (`log_priors`, ln of `Table::prior` for each entry).
+fn evidence(
+    document: &Document,
+    gains: &[Vec<Vec<f64>>],
+    levels: &Levels,
+    log_priors: &[f64],
+    p: &Params,
+) -> Vec<(i64, u32, f64)> {
+    let stays: Vec<f64> = (0..KEYS).map(|key| (1.0 - levels.at(key)).max(1e-9).ln()).collect();
+    let replaced: Vec<f64> = (0..KEYS)
+        .map(|key| replacement(levels.at(key), 0.0, p.max_spin).ln())
+        .collect();
     let mut found = Vec::new();
+    let mut logs = Vec::new();
     for (sentence, sentence_gains) in document.sentences.iter().zip(gains) {
         for (word, word_gains) in sentence.words.iter().zip(sentence_gains) {
-            let stay = word
-                .written_key
-                .map_or(1.0, |key| table.stays(word.lower, levels.at(key)))
-                .max(1e-9)
-                .ln();
-            let mut logs = vec![stay];
+            let stay = word.written_key.map_or(0.0, |key| stays[key]);
+            if word_gains.is_empty() {
+                found.push((sentence.paragraph, word.lower, stay));
+                continue;
+            }
+            logs.clear();
+            logs.push(stay);
             for (candidate, gain) in word.candidates.iter().zip(word_gains) {
-                let entry = &document.entries[candidate.entry];
-                logs.push(gain + table.log_emission(candidate.entry, entry, levels.at(candidate.key), 0.0));
+                logs.push(gain + replaced[candidate.key] + log_priors[candidate.entry]);
             }
             found.push((sentence.paragraph, word.lower, log_sum(&logs)));
         }
@@ -144,7 +156,9 @@ fn evidence(document: &Document, gains: &[Vec<Vec<f64>>], levels: &Levels, p: &P
 /// Look at `document`: the fit's first reading, cheaply (the module's docstring).
 pub fn look(document: &Document, scoring: &Scoring, p: &Params) -> Look {
     let gains = gains(document, scoring, p);
-    let words = evidence(document, &gains, &Levels::prior(1.0, p), p);
+    let table = Table::new(*p);
+    let log_priors: Vec<f64> = document.entries.iter().map(|entry| table.prior(entry).ln()).collect();
+    let words = evidence(document, &gains, &Levels::prior(1.0, p), &log_priors, p);
     let usual = spun_paragraphs(words.iter().copied(), 0.0, p);
     let mut by_type: HashMap<u32, (f64, usize)> = HashMap::default();
     for &(_, word, value) in &words {
@@ -157,7 +171,7 @@ pub fn look(document: &Document, scoring: &Scoring, p: &Params) -> Look {
         .filter(|(sum, count)| sum / *count as f64 >= 1.0)
         .count();
     let low_rate = (odd >= p.low_rate_min_odd_types).then(|| {
-        let words = evidence(document, &gains, &Levels::prior(p.low_rate_scale, p), p);
+        let words = evidence(document, &gains, &Levels::prior(p.low_rate_scale, p), &log_priors, p);
         spun_paragraphs(words.into_iter(), p.low_rate_penalty, p)
     });
     Look { usual, low_rate }
@@ -230,6 +244,29 @@ mod tests {
         let (start, end) = (model.id("<s>").unwrap(), model.id("</s>").unwrap());
         let scoring = Scoring::new(&model, p.context_weight, &[], start, end);
         Some((look(&document, &scoring, &p), p))
+    }
+
+    #[test]
+    fn the_first_pass_emissions_are_the_empty_table_s() {
+        let p = Params::default();
+        let mut table = Table::new(p);
+        let entry = |prior: f64, picks: u32| Entry {
+            original: 1,
+            spun: 2,
+            words: vec![Token::Known(1)],
+            prior,
+            picks,
+            original_zipf: 6.5,
+            headword: true,
+        };
+        for (index, entry) in [entry(0.5, 1), entry(0.01, 4), entry(1.0, 0)].iter().enumerate() {
+            for level in [0.3, 0.06, 0.02, 0.95, 0.99] {
+                let shortcut = replacement(level, 0.0, p.max_spin).ln() + table.prior(entry).ln();
+                let full = table.log_emission(index, entry, level, 0.0);
+                assert!((shortcut - full).abs() < 1e-12, "{level}: {shortcut} vs {full}");
+            }
+            assert!((table.stays(9, 0.3) - 0.7).abs() < 1e-12);
+        }
     }
 
     #[test]

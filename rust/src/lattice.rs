@@ -86,11 +86,12 @@ impl<'a> Scoring<'a> {
         }
     }
 
-    /// Weighted ln P(token) with no history: its unigram score.
+    /// Weighted ln P(token) with no history: its unigram score (read directly, not remembered:
+    /// a unigram is one array read).
     pub fn unigram(&self, token: Token) -> f64 {
         match token {
             Token::Unknown(index) => self.unknown[index as usize],
-            Token::Known(id) => self.raw(id, None, None) as f64 * LN_BASE * self.weight,
+            Token::Known(id) => self.model.score(id, None, None) as i32 as f64 * LN_BASE * self.weight,
         }
     }
 
