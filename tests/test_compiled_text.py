@@ -176,3 +176,32 @@ def test_the_core_reads_the_built_in_files_itself_and_python_the_rest(tmp_path):
     with pytest.raises(DictionaryError, match="table.tsv:2"):
         path.restore(model, "Helium said astatine the meeting.", (), 0.7, True)
     assert asked == ["helium"]
+
+
+def test_a_table_of_a_few_rows_is_asked_about_its_own_words_only():
+    """The phrase table says nothing of most words: the core asks it about the words it lists
+    (spun forms' first words, originals) and reads every other word as unlisted, with the same
+    restoration as when it asked about every word."""
+    from untangle.dictionary import builtin, builtin_phrases
+    from untangle.language_model import default_model
+
+    phrases = builtin_phrases()
+    listed = phrases.listed_words()
+    assert listed is not None and {"used", "mentioned", "was", "said"} <= set(listed)
+    assert builtin().listed_words() is None  # a table over the generated files: the core reads them
+    model = default_model()
+    text = "The mayor mentioned that the bridge used to be too weak, and the council mentioned it twice."
+    path = compiled_text.CompiledText(phrases)
+    asked = _counting(path)
+    restored = path.restore(model, text, (), 0.7, True)
+    assert set(asked) <= set(listed) and {"mentioned", "used"} <= set(asked) and "bridge" not in asked
+    from untangle import _core
+    from untangle.candidates import TYPE_CACHE_LIMIT
+    from untangle.dictionary import Entry
+
+    every_word = compiled_text.CompiledText(phrases)
+    every_word.family = _core.Family(reader(), TYPE_CACHE_LIMIT, None, Entry)  # asks about every word
+    asked_everything = _counting(every_word)
+    assert every_word.restore(model, text, (), 0.7, True) == restored
+    assert "bridge" in asked_everything
+    assert [c.new for c in restored.changes] == ["said", "was", "said"]

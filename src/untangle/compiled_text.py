@@ -32,7 +32,10 @@ class CompiledText:
 
         self.dictionary = dictionary
         # The built-in table's word types are read by the core from its files; others by describe.
-        self.family = _core.Family(reader(), TYPE_CACHE_LIMIT, dictionary.compiled_files(), Entry)
+        # A dictionary of added rows alone (the phrase table, a user's) is asked about its own words only.
+        self.family = _core.Family(
+            reader(), TYPE_CACHE_LIMIT, dictionary.compiled_files(), Entry, dictionary.listed_words()
+        )
         self._headwords: dict[str, bool] = {}  # an original's headword flag (many entries share one)
 
     def describe(self, words: list[str]) -> list[tuple]:

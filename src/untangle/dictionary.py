@@ -276,6 +276,13 @@ class Dictionary:
             return None
         return (table, self._lines.start), (originals, self._known.lines.start), 1 << len(PICK_RULES)
 
+    def listed_words(self) -> list[str] | None:
+        """Every word the dictionary says anything of (starts a spun form, is an original, has a
+        frequency) where its rows are all added ones; None for a table over a file."""
+        if self._lines.has_lines() or self._known is not None:
+            return None
+        return sorted(set(self._added) | self._originals | set(self._zipf))
+
     def zipf(self, word: str) -> float:
         """The Zipf frequency of `word` if the dictionary records one, else 0.0."""
         known = self._zipf.get(word)

@@ -159,6 +159,9 @@ pub struct Family {
     files: Option<Files>,
     /// What makes a Python `Entry` of a row the core read (untangle.dictionary.Entry).
     entry_type: Option<Py<PyAny>>,
+    /// Where given, the only words the dictionary says anything of: any other word is no
+    /// original, starts no spun form and has no frequency, without asking describe.
+    listed: Option<rustc_hash::FxHashSet<String>>,
 }
 
 /// A family's data files the core reads itself: the substitution table and the originals file,
@@ -266,15 +269,17 @@ impl Family {
     /// With `files` (the substitution table and the originals file, each a mapped file and its
     /// first data byte, and the number of pick rules), the core reads what the dictionary says
     /// of a word from them itself where it can, and makes a change's entry with `entry_type`
-    /// (the Python `Entry` class); describe reads the rest.
+    /// (the Python `Entry` class); describe reads the rest. With `listed`, describe is asked
+    /// about those words only (a dictionary of a few rows says nothing of the others).
     #[new]
-    #[pyo3(signature = (reader, limit, files=None, entry_type=None))]
+    #[pyo3(signature = (reader, limit, files=None, entry_type=None, listed=None))]
     #[allow(clippy::type_complexity)] // the two files and the pick rules, documented above
     fn new(
         reader: &TextReader,
         limit: usize,
         files: Option<((Py<SortedFile>, usize), (Py<SortedFile>, usize), u32)>,
         entry_type: Option<Py<PyAny>>,
+        listed: Option<Vec<String>>,
     ) -> PyResult<Self> {
         if files.is_some() && entry_type.is_none() {
             return Err(PyValueError::new_err("a family that reads files needs entry_type"));
@@ -288,6 +293,7 @@ impl Family {
                 pick_limit,
             }),
             entry_type,
+            listed: listed.map(|words| words.into_iter().collect()),
         })
     }
 
@@ -338,6 +344,22 @@ impl Family {
                         false
                     }
                     None => true,
+                });
+            }
+            if let Some(listed) = &self.listed {
+                missing.retain(|word| {
+                    if listed.contains(word) {
+                        return true;
+                    }
+                    let unlisted = TypeInfo {
+                        id: model.inner.id(word),
+                        zipf: 0.0,
+                        original: false,
+                        headword: true,
+                        entries: Vec::new(),
+                    };
+                    lexicon.insert(word.clone(), unlisted);
+                    false
                 });
             }
             if missing.is_empty() {
