@@ -102,13 +102,10 @@ def main() -> int:
     return 0
 
 
-def very_low_rate() -> None:
-    """Our articles spun by bench/spinner.py keeping 5, 10 and 20% of the word types it would
-    rewrite (three seeds): how many the engine changes, and whether the screen clears any of those."""
+def low_rate_documents(keeps: tuple[float, ...] = (0.05, 0.1, 0.2)) -> list[tuple[float, str]]:
+    """Our articles spun by bench/spinner.py keeping these shares of the word types it would
+    rewrite (three seeds each): (the share kept, the spun text)."""
     import spinner
-
-    from untangle import Restorer
-    from untangle.screen import CONTEXT_CEILING, CONTEXT_THRESHOLD, THRESHOLD
 
     def low_rate(keep: float) -> type:
         class LowRate(spinner.Spinner):
@@ -119,23 +116,75 @@ def very_low_rate() -> None:
 
         return LowRate
 
-    engine = Restorer(screen=False)
-    changed, cleared, lowest = 0, [], []
-    for keep in (0.05, 0.1, 0.2):
+    documents = []
+    for keep in keeps:
         for seed in range(3):
             for clean in dict.fromkeys(clean for _, clean, _ in spun_sets()):  # each article once
                 spun = low_rate(keep)(seed, as_written=True).spin(clean)
-                if spun == clean or not engine.restore(spun).changes:
-                    continue
-                changed += 1
-                words = WORD.findall(spun.lower())
-                first = SCREEN.score(words)
-                second = SCREEN.score_in_context(words) if THRESHOLD <= first < CONTEXT_CEILING else first
-                lowest.append(second)
-                if first < THRESHOLD or second < CONTEXT_THRESHOLD:
-                    cleared.append(f"{keep:.2f}")
+                if spun != clean:
+                    documents.append((keep, spun))
+    return documents
+
+
+def very_low_rate() -> None:
+    """Our articles spun keeping 5, 10 and 20% of the word types the spinner would rewrite: how
+    many the engine changes, and whether the screen clears any of those."""
+    from untangle import Restorer
+    from untangle.screen import CONTEXT_CEILING, CONTEXT_THRESHOLD, THRESHOLD
+
+    engine = Restorer(screen=False)
+    changed, cleared, lowest = 0, [], []
+    for keep, spun in low_rate_documents():
+        if not engine.restore(spun).changes:
+            continue
+        changed += 1
+        words = WORD.findall(spun.lower())
+        first = SCREEN.score(words)
+        second = SCREEN.score_in_context(words) if THRESHOLD <= first < CONTEXT_CEILING else first
+        lowest.append(second)
+        if first < THRESHOLD or second < CONTEXT_THRESHOLD:
+            cleared.append(f"{keep:.2f}")
     print(f"  very low rates: {changed} spun documents the engine changes; the screen clears {len(cleared)}", end="")
     print(f" ({', '.join(cleared) or 'none'}); lowest score {min(lowest):.2f}" if lowest else "")
+
+
+def first_look(sample: list[str]) -> None:
+    """The fit's first look (rust/src/first_look.rs) at every spun document the built-in family's
+    fit changes (every set above, the page layouts of bench/pages.py, low rates from 2 to 20% of
+    types), against clean texts: the largest P(paragraph spun) it reads at the usual levels and at
+    the low rate. It leaves a text unfitted below the fit's negligible level (1e-3) and 0.1."""
+    import pages
+
+    from untangle.engine import Options
+    from untangle.pipeline import default_engine
+
+    family = default_engine()
+    documents = [(family_name, text) for family_name, _, text in spun_sets()]
+    for layout, (build, _) in pages.LAYOUTS.items():
+        for name, paragraphs in pages.articles().items():
+            page = build(name, paragraphs)
+            documents += [
+                (f"page {layout}", page.text(page.shown)),
+                (f"alone {layout}", pages.spun_part(page, page.shown)),
+            ]
+    documents += [(f"{keep:.0%} of types", text) for keep, text in low_rate_documents((0.02, 0.05, 0.1, 0.2))]
+    read = []
+    for name, text in documents:
+        if family.restore(text, Options()).changes:
+            usual, low_rate = family.compiled_text.look(family.model, text) or (1.0, 1.0)
+            read.append((usual, low_rate, name))
+    print(f"first look: {len(read)} spun documents the built-in family's fit changes")
+    print(
+        "  lowest at the usual levels: "
+        + ", ".join(f"{u:.1e} ({n}; low rate {lr:.2f})" for u, lr, n in sorted(read)[:3])
+    )
+    below = sorted((lr, n) for u, lr, n in read if u < 1e-2)
+    print("  lowest at the low rate of those below 1e-2: " + ", ".join(f"{lr:.2f} ({n})" for lr, n in below[:3]))
+    for name, texts in (("our clean texts", clean_texts()), ("bench/speed.py's clean sample", sample)):
+        looks = [family.compiled_text.look(family.model, text) or (0.0, 0.0) for text in texts]
+        usual, low_rate = max(u for u, _ in looks), max(lr for _, lr in looks)
+        left = sum(1 for u, lr in looks if u < 1e-3 and lr < 0.1)
+        print(f"  {name}: highest {usual:.1e} usual, {low_rate:.2f} low rate; {left} of {len(texts)} left unfitted")
 
 
 def in_context() -> None:
@@ -160,6 +209,7 @@ def in_context() -> None:
     with tempfile.TemporaryDirectory() as folder:
         build(Path(folder), 0.5, False, 1)
         sample = [p.read_text(encoding="utf-8") for p in sorted(Path(folder).rglob("*.txt"))]
+    first_look(sample)
     for name, texts in (("our clean texts", clean_texts()), ("bench/speed.py's clean sample", sample)):
         read = [(*both(text), len(text)) for text in texts]
         total = sum(size for *_, size in read)
