@@ -21,6 +21,12 @@ either side) than the form does (the engine's context gain, at its context weigh
 "liquid helium" is strong evidence by frequency alone and little in context. Below
 CONTEXT_THRESHOLD, the document is cleared too.
 
+A document neither reading clears, scoring below LOOK_CEILING, is fitted after a first look: the
+fit's own first pass made cheaply in the core (rust/src/first_look.rs), which also weighs every
+original the author left as written, and leaves the text unfitted where no paragraph reads as
+worth fitting. "Where helium collects underground" reads like a spinner's "he" here even in
+context; the fit's model sees the "in", "at" and "he" left standing around it.
+
 Measured by bench/screen.py on every spun set of bench/quality.py and the development article:
 no spun document scores below -0.87 (the lowest are phrase-rewritten ones, whose forms the
 built-in tables barely list); at -1.5, 76% of our clean bytes are cleared. In context no spun

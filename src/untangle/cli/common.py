@@ -169,7 +169,10 @@ def file_options(function):  # noqa: ANN001, ANN201
         click.option(
             "--no-screen",
             is_flag=True,
-            help="Fit every text, even one the quick screen finds too plain to be spun (slower; same output).",
+            help=(
+                "Fit every text in full, even one the quick screen or the fit's first look finds "
+                "too plain to be spun (slower; same output)."
+            ),
         ),
         no_guesses_option,
         config_option,
