@@ -64,6 +64,24 @@ def test_output_dir_mirrors_the_tree_and_keeps_originals(runner: CliRunner, tmp_
     assert (tmp_path / "out" / "b-clean.txt").read_text(encoding="utf-8") == CLEAN + "\n"
 
 
+def test_in_place_writes_are_fsynced_and_mirrored_copies_are_not(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replaced original must survive a power cut; a copy whose source stays need not."""
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda descriptor: (synced.append(descriptor), real_fsync(descriptor))[1])
+    source = tmp_path / "in"
+    make_tree(source)
+    mirrored = runner.invoke(main, ["fix", "--jobs", "1", "--output-dir", str(tmp_path / "out"), str(source)])
+    assert mirrored.exit_code == 0, mirrored.output
+    assert (tmp_path / "out" / "a-spun.txt").read_text(encoding="utf-8") == FIXED + "\n"
+    assert synced == []
+    in_place = runner.invoke(main, ["fix", "--jobs", "1", "--write", str(source)])
+    assert in_place.exit_code == 0, in_place.output
+    assert len(synced) >= 2  # each of the two changed files (its data, then its folder)
+
+
 def test_backup_keeps_the_original_and_is_not_fixed_next_time(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(SPUN, encoding="utf-8")

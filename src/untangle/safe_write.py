@@ -4,6 +4,8 @@ The new content goes to a temporary file in the same folder, is flushed and fsyn
 original's permission bits, and then replaces the original with one atomic `os.replace`. At
 every moment the path holds either the old file or the complete new one. A temporary file left
 by a killed run is recognised by its name and removed by the next run that visits the folder.
+A copy whose source stays on disk (a mirrored tree) is written the same way but not fsynced: a
+power cut can cost that copy, never an original, so it is not worth a disk flush per file.
 """
 
 from __future__ import annotations
@@ -90,12 +92,15 @@ def _write_all(descriptor: int, data: bytes) -> None:
         view = view[written:]
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int | None = None, backup_suffix: str | None = None) -> None:
+def atomic_write(
+    path: Path, data: bytes, *, mode: int | None = None, backup_suffix: str | None = None, durable: bool = True
+) -> None:
     """Replace the file at `path` with `data` atomically, keeping `mode` (default: the file's own).
 
     With `backup_suffix`, the original is kept next to it as path + suffix (itself replaced
     atomically). On any failure the original is untouched, the temporary file is removed and a
-    WriteError says what went wrong.
+    WriteError says what went wrong. `durable=False` skips the fsyncs, for a copy of a file that
+    stays on disk (a power cut may then lose the copy, never the source).
     """
     try:
         if mode is None and path.exists():
@@ -107,7 +112,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None, backup_suf
     try:
         try:
             _write_all(descriptor, data)
-            os.fsync(descriptor)
+            if durable:
+                os.fsync(descriptor)
         finally:
             os.close(descriptor)
         if mode is not None:
@@ -123,7 +129,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None, backup_suf
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise WriteError(f"{path}: cannot write ({error.strerror or error}); the original is unchanged") from None
-    _sync_folder(path.parent)
+    if durable:
+        _sync_folder(path.parent)
 
 
 class BackupExists(WriteError):
