@@ -83,6 +83,19 @@ def test_any_text_is_read_as_python_does_or_declined(text):
         assert any(not any(a <= ord(c) < b for a, b in CHAR_RANGES) or len(c.lower()) != 1 for c in text)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), min_size=1, max_size=4))
+def test_word_counts_follow_python_s_words_whatever_was_read_before(texts):
+    """The reader keeps its last text's reading for the next family; counts never come from
+    another text's, whether a text repeats or not."""
+    from collections import Counter
+
+    for text in texts + texts[::-1]:
+        counts = text_reader.word_counts(text)
+        if counts is not None:
+            assert counts == Counter(word.lower for sentence in sentences(tokenize(text)) for word in sentence)
+
+
 def _restorations(text: str, monkeypatch: pytest.MonkeyPatch):
     """`text` restored by the core's whole path, and by the engine's Python reading with the core's fit."""
     from untangle.restorer import Restorer

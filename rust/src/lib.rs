@@ -32,3 +32,7 @@ pub mod vocabulary;
 
 #[cfg(feature = "python")]
 mod python;
+
+/// The core's allocations (many small, short-lived strings and vectors per word) go to mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -28,13 +28,24 @@ impl Row<'_> {
 /// A row as `_trusted_row` reads it: seven fields, the numbers as numbers, the prior in (0, 1]
 /// and the pick rules below `pick_limit`.
 pub fn trusted_row(line: &str, pick_limit: u32) -> Option<Row<'_>> {
-    let fields: Vec<&str> = line.split('\t').collect();
-    let [spun, original, relation, prior, spun_zipf, original_zipf, picks] = fields[..] else {
+    // The six tabs' offsets, found in one pass (a seventh tab is a column too many).
+    let mut tabs = [0usize; 6];
+    let mut found = 0;
+    for (at, &byte) in line.as_bytes().iter().enumerate() {
+        if byte == b'\t' {
+            *tabs.get_mut(found)? = at;
+            found += 1;
+        }
+    }
+    if found != tabs.len() {
         return None;
-    };
-    let number = |field: &str| field.parse::<f64>().ok();
-    let (prior, spun_zipf, original_zipf) = (number(prior)?, number(spun_zipf)?, number(original_zipf)?);
-    let picks: u32 = picks.parse().ok()?;
+    }
+    let field = |i: usize| &line[if i == 0 { 0 } else { tabs[i - 1] + 1 }..tabs.get(i).copied().unwrap_or(line.len())];
+    let (spun, original, relation) = (field(0), field(1), field(2));
+    let prior = decimal(field(3))?;
+    let spun_zipf = decimal(field(4))?;
+    let original_zipf = decimal(field(5))?;
+    let picks: u32 = field(6).parse().ok()?;
     let in_range = prior > 0.0 && prior <= 1.0 && picks < pick_limit;
     in_range.then_some(Row {
         spun,
@@ -45,6 +56,33 @@ pub fn trusted_row(line: &str, pick_limit: u32) -> Option<Row<'_>> {
         original_zipf,
         picks,
     })
+}
+
+/// A number as Python's float() reads it. The generated files write short decimals ("0.0153",
+/// "3.73"): those are read as an integer over a power of ten, which is exact (both fit a double
+/// exactly and one division rounds once, as a correctly rounded parse does); anything else goes
+/// to the general parser.
+pub fn decimal(field: &str) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let bytes = field.as_bytes();
+    let (mut value, mut digits, mut point) = (0u64, 0usize, None);
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => {
+                value = value * 10 + u64::from(byte - b'0');
+                digits += 1;
+            }
+            b'.' if point.is_none() => point = Some(at),
+            _ => return field.parse().ok(),
+        }
+    }
+    let decimals = point.map_or(0, |at| bytes.len() - at - 1);
+    if digits == 0 || digits > 15 || decimals >= POWERS.len() {
+        return field.parse().ok();
+    }
+    Some(value as f64 / POWERS[decimals])
 }
 
 /// The rows whose spun form starts with `word` (the word itself, or a phrase beginning with
@@ -61,8 +99,10 @@ pub fn starting_with<'d>(data: &'d [u8], start: usize, word: &str, pick_limit: u
 }
 
 /// Sort rows likeliest original first, keeping the order of ties.
-pub fn in_table_order(rows: &mut [Row]) {
-    rows.sort_by(|a, b| b.reverse_prior().total_cmp(&a.reverse_prior()));
+pub fn in_table_order(rows: &mut Vec<Row>) {
+    let mut keyed: Vec<(f64, Row)> = rows.drain(..).map(|row| (row.reverse_prior(), row)).collect();
+    keyed.sort_by(|(a, _), (b, _)| b.total_cmp(a)); // each key worked out once: a logarithm is dear
+    rows.extend(keyed.into_iter().map(|(_, row)| row));
 }
 
 /// The originals file's row of `word` ("word<TAB>zipf<TAB>headword"): Some(None) if it is not
@@ -72,17 +112,59 @@ pub fn original(data: &[u8], start: usize, word: &str) -> Option<Option<(f64, bo
     let (low, high) = (format!("{word}\t"), format!("{word}\n"));
     let mut found = None;
     for (_, line) in between(data, start, low.as_bytes(), high.as_bytes()) {
-        let line = std::str::from_utf8(line).ok()?;
-        let mut fields = line.splitn(3, '\t').skip(1);
-        let zipf: f64 = fields.next()?.parse().ok()?;
-        let headword = match fields.next().unwrap_or("") {
-            "" | "1" => true,
-            "0" => false,
-            _ => return None,
-        };
-        found = Some((zipf, headword));
+        found = Some(original_fields(&line[word.len() + 1..])?);
     }
     Some(found)
+}
+
+/// A row's fields after the word: its Zipf and whether it is a headword (a missing flag reads
+/// as one); None if the reader would not take them.
+fn original_fields(fields: &[u8]) -> Option<(f64, bool)> {
+    let fields = std::str::from_utf8(fields).ok()?;
+    let (zipf, flag) = fields.split_once('\t').unwrap_or((fields, ""));
+    let zipf = decimal(zipf)?;
+    let headword = match flag.split('\t').next().unwrap_or("") {
+        "" | "1" => true,
+        "0" => false,
+        _ => return None,
+    };
+    Some((zipf, headword))
+}
+
+/// Every word's reading in an originals file, read once: `original` for many words at the cost
+/// of one pass over the file (a file of a few hundred kilobytes; a binary search per word costs
+/// more once a document has a few thousand rows to read).
+pub struct Originals {
+    /// Each listed word's (Zipf, is a headword), or None where a row of it is not one the
+    /// reader takes.
+    rows: rustc_hash::FxHashMap<Box<[u8]>, Option<(f64, bool)>>,
+}
+
+impl Originals {
+    pub fn read(data: &[u8], start: usize) -> Self {
+        let lines = memchr::memchr_iter(b'\n', data).count();
+        let mut rows: rustc_hash::FxHashMap<Box<[u8]>, Option<(f64, bool)>> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(lines, Default::default());
+        for line in data[start.min(data.len())..].split(|&byte| byte == b'\n') {
+            let Some(tab) = memchr::memchr(b'\t', line) else {
+                continue; // no row of any word (`original` never reads it either)
+            };
+            let reading = original_fields(&line[tab + 1..]);
+            let slot = rows.entry(line[..tab].into()).or_insert(reading);
+            if slot.is_some() {
+                *slot = reading; // the last row counts, and a row the reader refuses is kept refused
+            }
+        }
+        Originals { rows }
+    }
+
+    /// As `original(data, start, word)`.
+    pub fn get(&self, word: &str) -> Option<Option<(f64, bool)>> {
+        match self.rows.get(word.as_bytes()) {
+            None => Some(None),
+            Some(reading) => reading.map(Some),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +199,55 @@ mod tests {
     }
 
     #[test]
+    fn short_decimals_read_as_the_general_parser_reads_them() {
+        for field in [
+            "0.0153",
+            "3.73",
+            "0",
+            "7",
+            "1.0",
+            "0.1",
+            "0.3",
+            "2.675",
+            "123456789012345",
+            "0.000000000000001",
+            "1e-3",
+            "1.5E2",
+            "-0.5",
+            ".5",
+            "5.",
+            "inf",
+            "nan",
+            "0.1234567890123456789",
+            "1..2",
+            "",
+            ".",
+        ] {
+            let general: Option<f64> = field.parse().ok();
+            let ours = decimal(field);
+            assert_eq!(ours.map(f64::to_bits), general.map(f64::to_bits), "{field}");
+        }
+        let mut state = 12345u64;
+        for _ in 0..100_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let (whole, places) = ((state >> 40) % 100_000, ((state >> 20) % 9) as usize);
+            let fraction = (state >> 8) % 10u64.pow(places as u32);
+            let field = if places == 0 {
+                format!("{whole}")
+            } else {
+                format!("{whole}.{fraction:0places$}")
+            };
+            assert_eq!(
+                decimal(&field).map(f64::to_bits),
+                field.parse::<f64>().ok().map(f64::to_bits),
+                "{field}"
+            );
+        }
+    }
+
+    #[test]
     fn a_word_s_rows_come_likeliest_first_and_phrases_with_them() {
         let data = b"# comment\nhe\tx\ts\t0.5\t1\t2\t0\nhe\ty\ts\t0.5\t1\t3\t0\nhe is\tz\ts\t1\t1\t1\t0\nhelium\the\ts\t1\t1\t7\t0\n";
         let rows = starting_with(data, 10, "he", 32).unwrap();
@@ -136,5 +267,14 @@ mod tests {
         assert_eq!(original(data, 0, "at"), Some(None));
         assert_eq!(original(b"he\tmany\t1\n", 0, "he"), None);
         assert_eq!(original(b"he\t7\t2\n", 0, "he"), None);
+    }
+
+    #[test]
+    fn the_whole_file_read_once_answers_as_each_search_does() {
+        let data: &[u8] = b"# header\nargued\t4.5\t0\nbad\tmany\t1\nhe\t7.25\t1\nhe\t6\t0\nis\t7.5\nlone\nodd\t1\t2\nodd\t1\t1\nzz\t3\t1\n\xff\t1\t1";
+        let read = Originals::read(data, 9);
+        for word in ["argued", "bad", "he", "is", "lone", "odd", "zz", "at", "", "# header"] {
+            assert_eq!(read.get(word), original(data, 9, word), "{word}");
+        }
     }
 }

@@ -103,36 +103,32 @@ pub fn forms_of(tables: &[Vec<Row>], rates: &[f64], strongest: f64) -> Vec<Form>
 }
 
 /// The words of `text.lower()` as `[^\W\d_]+(?:[-'’][^\W\d_]+)*` finds them; None if a
-/// character (or its lower-case form) is outside the table.
+/// character (or its lower-case form) is outside the table. One pass: a joiner after a word is
+/// held until the next character says whether the word goes on.
 pub fn words(text: &str, table: &CharTable) -> Option<Vec<String>> {
-    let mut lowered = Vec::with_capacity(text.len());
+    let mut found = Vec::new();
+    let mut word = String::new();
+    let mut joiner = None;
     for c in text.chars() {
         let (flags, lower) = table.get(c)?;
         if flags & crate::tokenize::DECLINE != 0 {
             return None;
         }
         let (lower_flags, _) = table.get(lower)?;
-        lowered.push((lower, lower_flags & LETTER != 0));
+        if lower_flags & LETTER != 0 {
+            word.extend(joiner.take());
+            word.push(lower);
+        } else if !word.is_empty() {
+            if joiner.is_none() && matches!(lower, '-' | '\'' | '\u{2019}') {
+                joiner = Some(lower);
+            } else {
+                joiner = None;
+                found.push(std::mem::take(&mut word));
+            }
+        }
     }
-    let mut found = Vec::new();
-    let mut i = 0;
-    let letters = |mut j: usize| {
-        while j < lowered.len() && lowered[j].1 {
-            j += 1;
-        }
-        j
-    };
-    while i < lowered.len() {
-        if !lowered[i].1 {
-            i += 1;
-            continue;
-        }
-        let mut end = letters(i);
-        while end + 1 < lowered.len() && matches!(lowered[end].0, '-' | '\'' | '\u{2019}') && lowered[end + 1].1 {
-            end = letters(end + 1);
-        }
-        found.push(lowered[i..end].iter().map(|&(c, _)| c).collect());
-        i = end;
+    if !word.is_empty() {
+        found.push(word);
     }
     Some(found)
 }
@@ -284,6 +280,18 @@ mod tests {
         let found = words("Helium's well-known x1y -a- 'b' it\u{2019}s", &ascii_table()).unwrap();
         assert_eq!(found, vec!["helium's", "well-known", "x", "y", "a", "b", "it\u{2019}s"]);
         assert!(words("caf\u{e9}", &ascii_table()).is_none(), "outside the table");
+        for (text, expected) in [
+            ("a--b", vec!["a", "b"]),
+            ("a-'b", vec!["a", "b"]),
+            ("a-", vec!["a"]),
+            ("-a-b-", vec!["a-b"]),
+            ("it's-x y", vec!["it's-x", "y"]),
+            ("A1-b", vec!["a", "b"]),
+            ("", vec![]),
+            ("'-'", vec![]),
+        ] {
+            assert_eq!(words(text, &ascii_table()).unwrap(), expected, "{text}");
+        }
     }
 
     #[test]

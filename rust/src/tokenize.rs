@@ -57,6 +57,12 @@ impl CharTable {
     /// The flags and lower-case form of `c`, or None if the table does not cover it.
     pub fn get(&self, c: char) -> Option<(u8, char)> {
         let code = c as u32;
+        if let Some(low) = self.ranges.first().filter(|r| r.first == 0) {
+            // Most characters of a text are in the first range (ASCII and Latin): no search.
+            if let (Some(&flags), Some(&lower)) = (low.flags.get(code as usize), low.lowers.get(code as usize)) {
+                return Some((flags, lower));
+            }
+        }
         let at = self.ranges.partition_point(|r| r.first <= code).checked_sub(1)?;
         let range = &self.ranges[at];
         let offset = (code - range.first) as usize;

@@ -10,7 +10,7 @@ use pyo3::types::PyDict;
 use super::{parameters, scores_of_unknown, SortedFile, TrigramModel};
 use crate::kinds::Ordered;
 use crate::lexicon::{LexEntry, Lexicon, TypeInfo};
-use crate::prepare::{document, segmented, Strings};
+use crate::prepare::{document, segmented, Segmented, Strings};
 use crate::tokenize::CharTable;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -39,11 +39,35 @@ type PyRestored = (
 #[pyclass(frozen, module = "untangle._core")]
 pub struct TextReader {
     table: CharTable,
+    /// The last text read and its reading: a cascade's families, then the inferred family's
+    /// count, read the same text one after another (a text no earlier family changed).
+    last: Mutex<Option<(String, Arc<Segmented>)>>,
 }
+
+/// The longest text whose reading is kept for the next call (its words take some fifteen times
+/// its size; the engine reads long documents a window at a time).
+const KEPT_TEXT_LIMIT: usize = 1 << 20;
 
 impl TextReader {
     pub fn table(&self) -> &CharTable {
         &self.table
+    }
+
+    /// `text`'s tokens and sentences, or None if it has a character outside the table; the
+    /// last text's reading is kept, so a text read again is not read twice.
+    pub fn read(&self, text: &str) -> Option<Arc<Segmented>> {
+        if let Ok(last) = self.last.lock() {
+            if let Some((_, reading)) = last.as_ref().filter(|(kept, _)| kept == text) {
+                return Some(Arc::clone(reading));
+            }
+        }
+        let reading = Arc::new(segmented(text, &self.table)?);
+        if text.len() <= KEPT_TEXT_LIMIT {
+            if let Ok(mut last) = self.last.lock() {
+                *last = Some((text.to_owned(), Arc::clone(&reading)));
+            }
+        }
+        Some(reading)
     }
 }
 
@@ -59,7 +83,10 @@ impl TextReader {
                 .add(first, flags, lowers.chars().collect())
                 .map_err(PyValueError::new_err)?;
         }
-        Ok(TextReader { table })
+        Ok(TextReader {
+            table,
+            last: Mutex::new(None),
+        })
     }
 
     /// `text` as the core reads it, for tests against untangle.tokenizer and untangle.segment:
@@ -96,7 +123,7 @@ impl TextReader {
     /// How often each lower-case word form occurs in `text`'s sentences (untangle.segment's
     /// words), or None if it has a character outside the table.
     fn word_counts(&self, text: &str) -> Option<HashMap<String, usize>> {
-        let read = segmented(text, &self.table)?;
+        let read = self.read(text)?;
         let mut counts: HashMap<String, usize> = HashMap::default();
         for word in read.lowers() {
             *counts.entry(word.to_owned()).or_default() += 1;
@@ -154,7 +181,8 @@ struct ReadEntry {
 
 #[pyclass(frozen, module = "untangle._core")]
 pub struct Family {
-    table: CharTable,
+    /// The reader of characters, shared with the other families and the screen.
+    reader: Py<TextReader>,
     lexicon: Mutex<Lexicon<Payload>>,
     files: Option<Files>,
     /// What makes a Python `Entry` of a row the core read (untangle.dictionary.Entry).
@@ -170,7 +198,16 @@ struct Files {
     table: (Py<SortedFile>, usize),
     originals: (Py<SortedFile>, usize),
     pick_limit: u32,
+    /// The originals file read whole, once its rows have been searched for often enough to pay
+    /// for that (ORIGINALS_READ_AFTER searches); until then each is a binary search.
+    originals_read: OnceLock<crate::rows::Originals>,
+    searches: std::sync::atomic::AtomicUsize,
 }
+
+/// Reading the originals file whole (23,000 rows) costs about what 5,000 binary searches in it
+/// do (2.7 ms against 0.5 µs each, measured on this machine kind), so it is read whole after
+/// 4,096 searches: a short text never pays for it, a batch soon stops searching.
+const ORIGINALS_READ_AFTER: usize = 4096;
 
 impl Files {
     /// What the files say of `word`, as untangle.compiled_text's describe gives it from the
@@ -179,7 +216,18 @@ impl Files {
         let (table, table_start) = (self.table.0.get().data(), self.table.1);
         let (originals, originals_start) = (self.originals.0.get().data(), self.originals.1);
         let rows = crate::rows::starting_with(table, table_start, word, self.pick_limit)?;
-        let listed = crate::rows::original(originals, originals_start, word)?;
+        let searched = self
+            .searches
+            .fetch_add(rows.len() + 1, std::sync::atomic::Ordering::Relaxed);
+        let read = (searched >= ORIGINALS_READ_AFTER).then(|| {
+            self.originals_read
+                .get_or_init(|| crate::rows::Originals::read(originals, originals_start))
+        });
+        let original = |word: &str| match read {
+            Some(read) => read.get(word),
+            None => crate::rows::original(originals, originals_start, word),
+        };
+        let listed = original(word)?;
         let zipf = match listed {
             Some((zipf, _)) => zipf,
             None => rows
@@ -189,7 +237,7 @@ impl Files {
         };
         let mut entries = Vec::with_capacity(rows.len());
         for row in rows {
-            let headword = crate::rows::original(originals, originals_start, row.original)?.is_none_or(|(_, h)| h);
+            let headword = original(row.original)?.is_none_or(|(_, h)| h);
             entries.push(LexEntry {
                 original_ids: row.original.split(' ').map(|w| model.id(w)).collect(),
                 original: row.original.to_owned(),
@@ -275,7 +323,7 @@ impl Family {
     #[pyo3(signature = (reader, limit, files=None, entry_type=None, listed=None))]
     #[allow(clippy::type_complexity)] // the two files and the pick rules, documented above
     fn new(
-        reader: &TextReader,
+        reader: Py<TextReader>,
         limit: usize,
         files: Option<((Py<SortedFile>, usize), (Py<SortedFile>, usize), u32)>,
         entry_type: Option<Py<PyAny>>,
@@ -285,12 +333,14 @@ impl Family {
             return Err(PyValueError::new_err("a family that reads files needs entry_type"));
         }
         Ok(Family {
-            table: reader.table.clone(),
+            reader,
             lexicon: Mutex::new(Lexicon::new(limit.max(1))),
             files: files.map(|(table, originals, pick_limit)| Files {
                 table,
                 originals,
                 pick_limit,
+                originals_read: OnceLock::new(),
+                searches: std::sync::atomic::AtomicUsize::new(0),
             }),
             entry_type,
             listed: listed.map(|words| words.into_iter().collect()),
@@ -324,7 +374,8 @@ impl Family {
         decide: (f64, bool),
         look: bool,
     ) -> PyResult<Option<PyRestored>> {
-        let Some(text_segmented) = segmented(text, &self.table) else {
+        let reader = self.reader.get();
+        let Some(text_segmented) = reader.read(text) else {
             return Ok(None);
         };
         let params = parameters(params)?;
@@ -369,7 +420,7 @@ impl Family {
                     &lexicon,
                     &settled,
                     params.reverse_preselect,
-                    &self.table,
+                    reader.table(),
                     &mut strings,
                 )
                 .map_err(|word| PyValueError::new_err(format!("no type for {word:?}")))?;
