@@ -105,39 +105,75 @@ pub fn forms_of(tables: &[Vec<Row>], rates: &[f64], strongest: f64) -> Vec<Form>
 /// The words of `text.lower()` as `[^\W\d_]+(?:[-'’][^\W\d_]+)*` finds them; None if a
 /// character (or its lower-case form) is outside the table. One pass: a joiner after a word is
 /// held until the next character says whether the word goes on.
-pub fn words(text: &str, table: &CharTable) -> Option<Vec<String>> {
-    let mut found = Vec::new();
-    let mut word = String::new();
+pub fn words(text: &str, table: &CharTable) -> Option<Words> {
+    // Each ASCII character's lower-case form and whether that is a letter, looked up once (None:
+    // read through the table as any other character is).
+    let mut ascii: [Option<(char, bool)>; 128] = [None; 128];
+    for (code, slot) in (0u8..128).zip(ascii.iter_mut()) {
+        if let Some((flags, lower)) = table.get(char::from(code)) {
+            if let Some((lower_flags, _)) = table.get(lower).filter(|_| flags & crate::tokenize::DECLINE == 0) {
+                *slot = Some((lower, lower_flags & LETTER != 0));
+            }
+        }
+    }
+    let mut found = Words {
+        lowered: String::with_capacity(text.len()),
+        spans: Vec::new(),
+    };
+    let mut start = None; // where the word being read starts in `lowered`
     let mut joiner = None;
     for c in text.chars() {
-        let (flags, lower) = table.get(c)?;
-        if flags & crate::tokenize::DECLINE != 0 {
-            return None;
-        }
-        let (lower_flags, _) = table.get(lower)?;
-        if lower_flags & LETTER != 0 {
-            word.extend(joiner.take());
-            word.push(lower);
-        } else if !word.is_empty() {
+        let (lower, letter) = match ascii.get(c as usize).copied().flatten() {
+            Some(read) => read,
+            None => {
+                let (flags, lower) = table.get(c)?;
+                if flags & crate::tokenize::DECLINE != 0 {
+                    return None;
+                }
+                (lower, table.get(lower)?.0 & LETTER != 0)
+            }
+        };
+        if letter {
+            if start.is_none() {
+                start = Some(found.lowered.len());
+            }
+            found.lowered.extend(joiner.take());
+            found.lowered.push(lower);
+        } else if let Some(from) = start {
             if joiner.is_none() && matches!(lower, '-' | '\'' | '\u{2019}') {
                 joiner = Some(lower);
             } else {
                 joiner = None;
-                found.push(std::mem::take(&mut word));
+                found.spans.push((from, found.lowered.len()));
+                start = None;
             }
         }
     }
-    if !word.is_empty() {
-        found.push(word);
+    if let Some(from) = start {
+        found.spans.push((from, found.lowered.len()));
     }
     Some(found)
 }
 
+/// A text's words, lower-cased one after another in one string.
+pub struct Words {
+    lowered: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Words {
+    /// The words in order.
+    pub fn list(&self) -> Vec<&str> {
+        self.spans.iter().map(|&(a, b)| &self.lowered[a..b]).collect()
+    }
+}
+
 /// The best spin rate's ln likelihood ratio of `words` (-inf when none is a listed spun form):
 /// at each position the strongest form that matches there counts, and the words it spans are
-/// passed over. `forms(word)` gives the forms starting with a word, strongest first.
-pub fn score<'f>(words: &[String], forms: impl Fn(&str) -> &'f [Form]) -> f64 {
-    best_rate(words, forms, |_, form| form.terms.clone())
+/// passed over. `forms_at(position)` gives the forms starting with the word there, strongest
+/// first.
+pub fn score<'f>(words: &[&str], forms_at: impl Fn(usize) -> &'f [Form]) -> f64 {
+    best_rate(words, forms_at, |_, form| form.terms.clone())
 }
 
 /// How the screen reads a form in context (untangle.screen.Screen.score_in_context).
@@ -209,23 +245,28 @@ impl Context<'_> {
     }
 }
 
-/// The score of `words` with each form read in context where `context` reads it.
-pub fn score_in_context<'f>(words: &[String], forms: impl Fn(&str) -> &'f [Form], context: &Context) -> f64 {
-    let ids: Vec<Option<u32>> = words.iter().map(|w| context.model.id(w)).collect();
-    best_rate(words, forms, |position, form| context.terms(&ids, position, form))
+/// The score of `words` with each form read in context where `context` reads it; `ids` are the
+/// words' ids in the context's model.
+pub fn score_in_context<'f>(
+    words: &[&str],
+    ids: &[Option<u32>],
+    forms_at: impl Fn(usize) -> &'f [Form],
+    context: &Context,
+) -> f64 {
+    best_rate(words, forms_at, |position, form| context.terms(ids, position, form))
 }
 
 /// The best spin rate's sum of `terms_at(position, form)` over the spun forms of `words`.
 fn best_rate<'f>(
-    words: &[String],
-    forms: impl Fn(&str) -> &'f [Form],
+    words: &[&str],
+    forms_at: impl Fn(usize) -> &'f [Form],
     mut terms_at: impl FnMut(usize, &Form) -> Vec<f64>,
 ) -> f64 {
     let mut totals: Vec<f64> = Vec::new();
     let mut position = 0;
     while position < words.len() {
         let mut step = 1;
-        for form in forms(&words[position]) {
+        for form in forms_at(position) {
             let span = form.words.len();
             if span == 1 || (position + span <= words.len() && words[position..position + span] == form.words[..]) {
                 let terms = terms_at(position, form);
@@ -278,7 +319,10 @@ mod tests {
     #[test]
     fn words_follow_the_screen_pattern() {
         let found = words("Helium's well-known x1y -a- 'b' it\u{2019}s", &ascii_table()).unwrap();
-        assert_eq!(found, vec!["helium's", "well-known", "x", "y", "a", "b", "it\u{2019}s"]);
+        assert_eq!(
+            found.list(),
+            vec!["helium's", "well-known", "x", "y", "a", "b", "it\u{2019}s"]
+        );
         assert!(words("caf\u{e9}", &ascii_table()).is_none(), "outside the table");
         for (text, expected) in [
             ("a--b", vec!["a", "b"]),
@@ -290,7 +334,7 @@ mod tests {
             ("", vec![]),
             ("'-'", vec![]),
         ] {
-            assert_eq!(words(text, &ascii_table()).unwrap(), expected, "{text}");
+            assert_eq!(words(text, &ascii_table()).unwrap().list(), expected, "{text}");
         }
     }
 
@@ -312,13 +356,10 @@ mod tests {
                 _ => &none,
             }
         };
-        let words: Vec<String> = ["helium", "quality", "league", "quality", "x"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let words = ["helium", "quality", "league", "quality", "x"];
         // helium (1, 2) + "quality league" (3, 1) + quality alone (-1, -1): the best rate's 3.
-        assert_eq!(score(&words, forms), 3.0);
-        assert_eq!(score(&words[4..], forms), f64::NEG_INFINITY);
+        assert_eq!(score(&words, |p| forms(words[p])), 3.0);
+        assert_eq!(score(&words[4..], |p| forms(words[4 + p])), f64::NEG_INFINITY);
     }
 
     /// The forms of a text whose only listed word is "helium".
@@ -354,10 +395,15 @@ mod tests {
             rates: &rates,
             strongest: 30.0,
         };
-        let words = |text: &str| -> Vec<String> { text.split(' ').map(str::to_owned).collect() };
-        let by_frequency = score(&words("cooled with liquid helium today"), forms);
-        let liquid = score_in_context(&words("cooled with liquid helium today"), forms, &context);
-        let said = score_in_context(&words("the mayor said helium said that"), forms, &context);
+        fn read<'f>(text: &str, context: &Context, forms: impl Fn(&str) -> &'f [Form]) -> f64 {
+            let words: Vec<&str> = text.split(' ').collect();
+            let ids: Vec<Option<u32>> = words.iter().map(|w| context.model.id(w)).collect();
+            score_in_context(&words, &ids, |p| forms(words[p]), context)
+        }
+        let liquid_words: Vec<&str> = "cooled with liquid helium today".split(' ').collect();
+        let by_frequency = score(&liquid_words, |p| forms(liquid_words[p]));
+        let liquid = read("cooled with liquid helium today", &context, forms);
+        let said = read("the mayor said helium said that", &context, forms);
         assert!(liquid < by_frequency, "{liquid} < {by_frequency}");
         assert!(said > liquid, "{said} > {liquid}");
         // A form weaker than the context's least strength keeps its own terms.
@@ -365,16 +411,10 @@ mod tests {
             strength: 8.0,
             ..context
         };
-        assert_eq!(
-            score_in_context(&words("cooled with liquid helium today"), forms, &weak),
-            by_frequency
-        );
+        assert_eq!(read("cooled with liquid helium today", &weak, forms), by_frequency);
         // A form whose original the model does not know keeps its own terms too.
         let unknown = helium_from("zzqxv");
         let forms = only_helium(&unknown);
-        assert_eq!(
-            score_in_context(&words("cooled with liquid helium today"), forms, &context),
-            by_frequency
-        );
+        assert_eq!(read("cooled with liquid helium today", &context, forms), by_frequency);
     }
 }

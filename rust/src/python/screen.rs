@@ -139,9 +139,23 @@ impl Screen {
         threshold: f64,
         context: Option<PyContext<'_>>,
     ) -> PyResult<Option<PyScreened>> {
-        let Some(found) = words(text, &self.table) else {
+        let Some(read) = words(text, &self.table) else {
             return Ok(None);
         };
+        let found = read.list();
+        // Each word type once, in order of first occurrence, and each position's type: what is
+        // asked of a word (its forms, its id, whether it is alphabetic or counted) is asked once.
+        let mut index: HashMap<&str, u32> = HashMap::default();
+        let mut types: Vec<&str> = Vec::new();
+        let at: Vec<u32> = found
+            .iter()
+            .map(|&word| {
+                *index.entry(word).or_insert_with(|| {
+                    types.push(word);
+                    (types.len() - 1) as u32
+                })
+            })
+            .collect();
         let broken = |_| PyValueError::new_err("the screen's forms were left broken by a failed call");
         {
             let mut known = self.forms.lock().map_err(broken)?;
@@ -151,11 +165,10 @@ impl Screen {
         }
         loop {
             let mut known = self.forms.lock().map_err(broken)?;
-            let mut seen = rustc_hash::FxHashSet::default();
-            let mut missing: Vec<String> = found
+            let mut missing: Vec<String> = types
                 .iter()
-                .filter(|w| !known.contains_key(*w) && seen.insert(w.as_str()))
-                .cloned()
+                .filter(|&&word| !known.contains_key(word))
+                .map(|&word| word.to_owned())
                 .collect();
             if let Some(tables) = &self.tables {
                 missing.retain(|word| match tables.forms(word, &self.rates, self.strongest) {
@@ -168,34 +181,45 @@ impl Screen {
             }
             if missing.is_empty() {
                 let none: &[Form] = &[];
-                let forms = |w: &str| known.get(w).map_or(none, |forms| &forms[..]);
-                let value = score(&found, forms);
+                let type_forms: Vec<&[Form]> = types
+                    .iter()
+                    .map(|&word| known.get(word).map_or(none, |forms| &forms[..]))
+                    .collect();
+                let forms_at = |position: usize| type_forms[at[position] as usize];
+                let value = score(&found, forms_at);
                 let mut cleared = value < threshold;
                 let mut in_context = None;
                 let to_read = context.as_ref().filter(|c| !cleared && value < c.4);
                 if let Some((model, weight, strength, reach, _, context_threshold)) = to_read {
+                    let model = &model.get().inner;
                     let reading = Context {
-                        model: &model.get().inner,
+                        model,
                         weight: *weight,
                         strength: *strength,
                         reach: *reach,
                         rates: &self.rates,
                         strongest: self.strongest,
                     };
-                    let read = score_in_context(&found, forms, &reading);
+                    let type_ids: Vec<Option<u32>> = types.iter().map(|&word| model.id(word)).collect();
+                    let ids: Vec<Option<u32>> = at.iter().map(|&t| type_ids[t as usize]).collect();
+                    let read = score_in_context(&found, &ids, forms_at, &reading);
                     cleared = read < *context_threshold;
                     in_context = Some(read);
                 }
                 let counts = cleared.then(|| {
+                    let mut occurrences = vec![0usize; types.len()];
+                    for &t in &at {
+                        occurrences[t as usize] += 1;
+                    }
                     let mut counts: HashMap<String, usize> = HashMap::default();
                     let mut alphabetic = 0;
-                    for word in &found {
+                    for (&word, &count) in types.iter().zip(&occurrences) {
                         if !is_alpha(word, &self.table) {
                             continue;
                         }
-                        alphabetic += 1;
+                        alphabetic += count;
                         if self.counted.contains(word) {
-                            *counts.entry(word.clone()).or_default() += 1;
+                            counts.insert(word.to_owned(), count);
                         }
                     }
                     (alphabetic, counts)
