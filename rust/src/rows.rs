@@ -98,6 +98,85 @@ pub fn starting_with<'d>(data: &'d [u8], start: usize, word: &str, pick_limit: u
     Some(rows)
 }
 
+/// Where a row's text fields lie in its file, and its numbers: a row read once, made again
+/// without a search or a parse.
+#[derive(Clone, Copy, Debug)]
+struct RowAt {
+    spun: (u32, u32),
+    original: (u32, u32),
+    relation: (u32, u32),
+    numbers: (f64, f64, f64, u32),
+}
+
+/// A word's rows as `starting_with` read them (None: a row it does not take).
+type KeptRows = Option<Box<[RowAt]>>;
+
+/// `starting_with`'s answers for one file, kept by word: the screen and then a family read the
+/// same word types' rows, and the second read is a look-up (at most `limit` words are kept).
+pub struct RowCache {
+    by_word: std::sync::Mutex<rustc_hash::FxHashMap<Box<str>, KeptRows>>,
+    limit: usize,
+}
+
+impl RowCache {
+    pub fn new(limit: usize) -> Self {
+        RowCache {
+            by_word: Default::default(),
+            limit: limit.max(1),
+        }
+    }
+
+    /// As `starting_with(data, start, word, pick_limit)`, for the file this cache was made for
+    /// (read from `start` with `pick_limit` every time).
+    pub fn starting_with<'d>(&self, data: &'d [u8], start: usize, word: &str, pick_limit: u32) -> Option<Vec<Row<'d>>> {
+        if data.len() > u32::MAX as usize {
+            return starting_with(data, start, word, pick_limit);
+        }
+        let kept = self.by_word.lock().ok().and_then(|by_word| by_word.get(word).cloned());
+        if let Some(kept) = kept {
+            let text = |(from, to): (u32, u32)| std::str::from_utf8(&data[from as usize..to as usize]).ok();
+            return kept?
+                .iter()
+                .map(|at| {
+                    let (prior, spun_zipf, original_zipf, picks) = at.numbers;
+                    Some(Row {
+                        spun: text(at.spun)?,
+                        original: text(at.original)?,
+                        relation: text(at.relation)?,
+                        prior,
+                        spun_zipf,
+                        original_zipf,
+                        picks,
+                    })
+                })
+                .collect();
+        }
+        let rows = starting_with(data, start, word, pick_limit);
+        let base = data.as_ptr() as usize;
+        let span = |field: &str| {
+            let from = (field.as_ptr() as usize - base) as u32;
+            (from, from + field.len() as u32)
+        };
+        let kept = rows.as_ref().map(|rows| {
+            rows.iter()
+                .map(|row| RowAt {
+                    spun: span(row.spun),
+                    original: span(row.original),
+                    relation: span(row.relation),
+                    numbers: (row.prior, row.spun_zipf, row.original_zipf, row.picks),
+                })
+                .collect()
+        });
+        if let Ok(mut by_word) = self.by_word.lock() {
+            if by_word.len() >= self.limit {
+                by_word.clear();
+            }
+            by_word.insert(word.into(), kept);
+        }
+        rows
+    }
+}
+
 /// Sort rows likeliest original first, keeping the order of ties.
 pub fn in_table_order(rows: &mut Vec<Row>) {
     let mut keyed: Vec<(f64, Row)> = rows.drain(..).map(|row| (row.reverse_prior(), row)).collect();
@@ -256,6 +335,19 @@ mod tests {
         let broken = b"he\tx\ts\t0.5\tmany\t2\t0\n";
         assert!(starting_with(broken, 0, "he", 32).is_none());
         assert_eq!(starting_with(data, 10, "at", 32), Some(Vec::new()));
+    }
+
+    #[test]
+    fn rows_kept_are_the_rows_searched() {
+        let data = b"# comment\nhe\tx\ts\t0.5\t1\t2\t0\nhe\ty\ts\t0.5\t1\t3\t0\nhe is\tz\ts\t1\t1\t1\t0\nhelium\the\ts\t1\t1\t7\t0\nzz\tx\ts\tmany\t1\t1\t0\n";
+        let cache = RowCache::new(2);
+        for word in ["he", "helium", "he", "at", "zz", "he", "zz", "at", "helium"] {
+            assert_eq!(
+                cache.starting_with(data, 10, word, 32),
+                starting_with(data, 10, word, 32),
+                "{word}"
+            );
+        }
     }
 
     #[test]

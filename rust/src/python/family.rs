@@ -213,9 +213,8 @@ impl Files {
     /// What the files say of `word`, as untangle.compiled_text's describe gives it from the
     /// Python dictionary; None if a row is not one the core reads (Python describes the word).
     fn type_info(&self, model: &crate::trigram::TrigramModel, word: &str) -> Option<TypeInfo<Payload>> {
-        let (table, table_start) = (self.table.0.get().data(), self.table.1);
         let (originals, originals_start) = (self.originals.0.get().data(), self.originals.1);
-        let rows = crate::rows::starting_with(table, table_start, word, self.pick_limit)?;
+        let rows = self.table.0.get().starting_with(self.table.1, word, self.pick_limit)?;
         let searched = self
             .searches
             .fetch_add(rows.len() + 1, std::sync::atomic::Ordering::Relaxed);

@@ -455,11 +455,24 @@ impl TrigramModel {
 #[pyclass(frozen, module = "untangle._core")]
 pub struct SortedFile {
     data: memmap2::Mmap,
+    /// Rows read so far by word (the screen reads a text's word types first, then a family
+    /// reads the same ones).
+    rows: crate::rows::RowCache,
 }
+
+/// Words whose rows a file keeps: a document's word types, and the next one's, with room to
+/// spare (some 50 bytes a row).
+const KEPT_WORDS: usize = 1 << 14;
 
 impl SortedFile {
     pub fn data(&self) -> &[u8] {
         &self.data
+    }
+
+    /// The substitution table's rows whose spun form starts with `word` (rows::starting_with),
+    /// read from the file once.
+    pub fn starting_with(&self, start: usize, word: &str, pick_limit: u32) -> Option<Vec<crate::rows::Row<'_>>> {
+        self.rows.starting_with(&self.data, start, word, pick_limit)
     }
 }
 
@@ -470,7 +483,10 @@ impl SortedFile {
         let file = std::fs::File::open(&path).map_err(|error| PyOSError::new_err(error.to_string()))?;
         // SAFETY: the data files are read only, as the trigram model's is (trigram.rs).
         let data = unsafe { memmap2::Mmap::map(&file) }.map_err(|error| PyOSError::new_err(error.to_string()))?;
-        Ok(SortedFile { data })
+        Ok(SortedFile {
+            data,
+            rows: crate::rows::RowCache::new(KEPT_WORDS),
+        })
     }
 
     /// (byte offset, line) of every non-empty line from byte `start` on with `low <= line < high`.

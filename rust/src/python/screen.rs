@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::family::TextReader;
 use super::{SortedFile, TrigramModel};
-use crate::rows::{in_table_order, starting_with, trusted_row, Row};
+use crate::rows::{in_table_order, trusted_row, Row};
 use crate::screen::{forms_of, score, score_in_context, words, Context, Form};
 use crate::tokenize::{is_alpha, CharTable};
 
@@ -47,7 +47,7 @@ impl Tables {
         let mut tables: Vec<Vec<Row>> = Vec::with_capacity(self.sources.len());
         for source in &self.sources {
             tables.push(match source {
-                Source::File(file, start) => starting_with(file.get().data(), *start, word, self.pick_limit)?,
+                Source::File(file, start) => file.get().starting_with(*start, word, self.pick_limit)?,
                 Source::Lines(by_word) => {
                     let lines = by_word.get(word).map_or(&[][..], |rows| &rows[..]);
                     let mut rows = lines
