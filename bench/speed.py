@@ -4,7 +4,8 @@
 Builds a corpus from our own texts (bench/corpus; at least 20 MB clean and 20 MB spun by the
 WordNet spinner emulator, bench/spinner.py, when WordNet is installed, else from the spun
 paragraphs in examples/), then measures: start-up on a tiny input, MB/s on clean and on spun
-text (untangle on a sample of the corpus, since it is far slower, with and without the screen
+text (untangle and codespell on the same sample of the corpus, each the median of runs taken in
+turn with the other's; untangle only on a sample, since it is far slower; with and without the screen
 before the engine, and the share of each sample the screen clears; the compiled core against
 the Python engine it replaced, UNTANGLE_PURE_PYTHON=1, on the same sample, as commands and as
 the library's second pass in one process; codespell on the same sample and on the whole
@@ -34,6 +35,7 @@ sys.path.insert(0, str(BENCH))
 from batch import PeakMemory, paragraphs  # noqa: E402 - the batch benchmark's helpers
 
 UNTANGLE = [sys.executable, "-m", "untangle.cli"]
+COMMAND_RUNS = 7  # runs of each command that the clean and spun rows take the median of
 
 
 def build(folder: Path, megabytes: float, spun: bool, seed: int) -> tuple[int, str]:
@@ -103,7 +105,7 @@ def _environment(env: dict[str, str] | None) -> dict[str, str] | None:
     return {key: value for key, value in {**os.environ, **env}.items() if value != ""}
 
 
-def start_ups(commands: list[list[str]], env: dict[str, str] | None = None, runs: int = 21) -> list[float]:
+def median_seconds(commands: list[list[str]], env: dict[str, str] | None = None, runs: int = 21) -> list[float]:
     """Median wall seconds of each command, run `runs` times in turn (interleaved, so a slow
     moment of the machine costs them alike) and with no memory sampler reading /proc beside them."""
     environment = _environment(env)
@@ -207,26 +209,33 @@ def main() -> None:
         tiny = base / "tiny.txt"
         tiny.write_text("Helium said astatine the meeting that the bridge would open.\n", encoding="utf-8")
         commands = [[*UNTANGLE, "fix", str(tiny)]] + ([[*spell, str(tiny)]] if spell else [])
-        starts = start_ups(commands)
+        starts = median_seconds(commands)
         row("start-up, tiny input (median of 21)", starts[0], starts[1] if spell else None, "s", False)
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):  # as a user's machine runs it: bytecode cached
             cached = {"PYTHONDONTWRITEBYTECODE": ""}
-            start_ups(commands, env=cached, runs=1)  # writes the bytecode
-            starts = start_ups(commands, env=cached)
+            median_seconds(commands, env=cached, runs=1)  # writes the bytecode
+            starts = median_seconds(commands, env=cached)
             row("start-up, same, bytecode cached (median of 21)", starts[0], starts[1] if spell else None, "s", False)
         fix_rss = (0.0, 0.0)
         for kind in ("clean", "spun"):
             part = base / f"sample-{kind}"
             size = sample(base / kind, arguments.sample_mb, part)
-            seconds, rss, _ = timed(
-                [*UNTANGLE, "fix", "-q", "--jobs", "1", "--output-dir", str(base / f"out-{kind}"), str(part)]
-            )
+            fix = [*UNTANGLE, "fix", "-q", "--jobs", "1", "--output-dir", str(base / f"out-{kind}"), str(part)]
+            seconds, rss, _ = timed(fix)
             fix_rss = max(fix_rss, rss)
             their_rate = None
+            # Both commands run in turn, COMMAND_RUNS times each, and each one's median counts:
+            # one run of each swung by a quarter either way on this machine.
             if spell:
-                their_seconds = timed([*spell, str(part)])[0]
+                seconds, their_seconds = median_seconds([fix, [*spell, str(part)]], runs=COMMAND_RUNS)
                 their_rate = size / 1e6 / their_seconds
-            row(f"{kind} prose, {size / 1e6:.1f} MB sample, 1 process", size / 1e6 / seconds, their_rate, "MB/s", True)
+            row(
+                f"{kind} prose, {size / 1e6:.1f} MB sample, 1 process (median of {COMMAND_RUNS if spell else 1})",
+                size / 1e6 / seconds,
+                their_rate,
+                "MB/s",
+                True,
+            )
             python_seconds = timed(
                 [*UNTANGLE, "fix", "-q", "--jobs", "1", "--output-dir", str(base / f"python-{kind}"), str(part)],
                 env={"UNTANGLE_PURE_PYTHON": "1"},
