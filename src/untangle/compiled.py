@@ -8,6 +8,7 @@ module writes its results back onto the sentences as the Python fit would have l
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from untangle.candidates import TYPE_CACHE_LIMIT
@@ -141,16 +142,23 @@ SETTINGS = (
 
 
 def model_settings() -> dict[str, object]:
-    """The model's constants, from the modules that hold them, as `fit_document` takes them."""
-    from untangle import candidates, decision, decoding, kinds, language_model, python_fit, spinner_model
+    """The model's constants, from the modules that hold them, as `fit_document` takes them (read
+    afresh each time; only which module holds each is found once)."""
+    from untangle import language_model, spinner_model
 
-    homes = (spinner_model, kinds, candidates, decoding, python_fit, decision)
-    settings: dict[str, object] = {}
-    for name in SETTINGS:
-        settings[name] = getattr(next(home for home in homes if hasattr(home, name)), name)
+    settings = {name: getattr(home, name) for name, home in _setting_homes().items()}
     settings["PRIOR_SPIN_BY_CLASS"] = [spinner_model.PRIOR_SPIN_BY_CLASS[name] for name in KEY_CLASSES]
     settings["CONTEXT_WEIGHT"] = language_model.CONTEXT_WEIGHT
     return settings
+
+
+@lru_cache(maxsize=1)
+def _setting_homes() -> dict[str, object]:
+    """The module that holds each of SETTINGS (the first of them that has it)."""
+    from untangle import candidates, decision, decoding, kinds, python_fit, spinner_model
+
+    homes = (spinner_model, kinds, candidates, decoding, python_fit, decision)
+    return {name: next(home for home in homes if hasattr(home, name)) for name in SETTINGS}
 
 
 def _levels(levels: tuple[list[float], float]) -> SpinLevels:

@@ -66,11 +66,11 @@ if TYPE_CHECKING:
 
 def propose(text: str, known: Dictionary) -> list[Entry]:
     """Inferred (spun, original) rows for `text`; `known` gives the stand-ins' Zipf frequencies."""
-    from untangle.text_reader import word_counts
+    from untangle.text_reader import alphabetic_word_counts
 
-    read = word_counts(text)
+    read = alphabetic_word_counts(text)
     if read is not None:
-        counts = Counter({word: count for word, count in read.items() if word.isalpha()})
+        counts = Counter(read)
     else:
         from untangle.segment import segmented  # the cascade's families share one tokenization
 

@@ -47,8 +47,8 @@ def reader():  # noqa: ANN201 - untangle._core.TextReader, or None without the c
     return core.TextReader(char_table()) if core is not None else None
 
 
-def word_counts(text: str) -> dict[str, int] | None:
-    """How often each lower-case word form occurs in `text` (untangle.segment's words), read by
-    the core; None where it declines the text or is not built."""
+def alphabetic_word_counts(text: str) -> dict[str, int] | None:
+    """How often each alphabetic lower-case word form (str.isalpha) occurs in `text`
+    (untangle.segment's words), read by the core; None where it declines the text or is not built."""
     text_reader = reader()
-    return text_reader.word_counts(text) if text_reader is not None else None
+    return text_reader.alphabetic_word_counts(text) if text_reader is not None else None

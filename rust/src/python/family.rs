@@ -11,7 +11,7 @@ use super::{parameters, scores_of_unknown, SortedFile, TrigramModel};
 use crate::kinds::Ordered;
 use crate::lexicon::{LexEntry, Lexicon, TypeInfo};
 use crate::prepare::{document, segmented, Segmented, Strings};
-use crate::tokenize::CharTable;
+use crate::tokenize::{is_alpha, CharTable};
 use rustc_hash::FxHashMap as HashMap;
 
 /// An entry as the describe callback gives it: (original, spun form, prior, pick rules,
@@ -120,15 +120,28 @@ impl TextReader {
         Some((tokens, sentences))
     }
 
-    /// How often each lower-case word form occurs in `text`'s sentences (untangle.segment's
-    /// words), or None if it has a character outside the table.
-    fn word_counts(&self, text: &str) -> Option<HashMap<String, usize>> {
+    /// How often each alphabetic lower-case word form (str.isalpha) occurs in `text`'s
+    /// sentences (untangle.segment's words), or None if it has a character outside the table.
+    /// A word is alphabetic as written or lower-cased alike (no character of the table is a
+    /// letter in one case only, tests/test_compiled_text.py), so the written form is asked: a
+    /// lower-case form may fall outside the table.
+    fn alphabetic_word_counts(&self, text: &str) -> Option<HashMap<String, usize>> {
         let read = self.read(text)?;
-        let mut counts: HashMap<String, usize> = HashMap::default();
-        for word in read.lowers() {
-            *counts.entry(word.to_owned()).or_default() += 1;
+        let mut counts: HashMap<&str, (bool, usize)> = HashMap::default();
+        for word in read.sentences.iter().flatten() {
+            let (alphabetic, count) = counts.entry(word.lower.as_str()).or_insert_with(|| {
+                let token = &read.tokens[word.token];
+                (is_alpha(&text[token.start..token.end], &self.table), 0)
+            });
+            *count += usize::from(*alphabetic);
         }
-        Some(counts)
+        Some(
+            counts
+                .into_iter()
+                .filter(|(_, (alphabetic, _))| *alphabetic)
+                .map(|(word, (_, count))| (word.to_owned(), count))
+                .collect(),
+        )
     }
 }
 
@@ -413,6 +426,14 @@ impl Family {
                 });
             }
             if missing.is_empty() {
+                // No word of the text starts an entry: no position to fit, the text is clean as
+                // written (what `document` would find, without building it).
+                if text_segmented
+                    .lowers()
+                    .all(|word| lexicon.get(word).is_none_or(|info| info.entries.is_empty()))
+                {
+                    break (None, Vec::new(), 0);
+                }
                 let (built, used, eligible) = document(
                     text,
                     &text_segmented,
@@ -424,7 +445,7 @@ impl Family {
                 )
                 .map_err(|word| PyValueError::new_err(format!("no type for {word:?}")))?;
                 let payloads: Vec<Payload> = used.iter().map(|e| e.payload.clone_ref(py)).collect();
-                break (built, payloads, eligible);
+                break (Some(built), payloads, eligible);
             }
             drop(lexicon); // the callback runs Python: another thread may take the lexicon meanwhile
             let described: Vec<PyTypeInfo> = describe.call1((missing.clone(),))?.extract()?;
@@ -442,10 +463,10 @@ impl Family {
             }
         };
         let paragraphs = text_segmented.paragraphs();
-        if eligible == 0 {
+        let Some(built) = built.filter(|_| eligible > 0) else {
             let clean = paragraphs.into_iter().map(|(n, a, b)| (n, a, b, 0.0)).collect();
             return Ok(Some((Vec::new(), clean, 0.0, 0, None)));
-        }
+        };
         let unknown = scores_of_unknown(&strings, unknown_scores)?;
         let mut looked = None;
         if look {
