@@ -60,8 +60,9 @@ impl<P> LexEntry<P> {
 pub struct Lexicon<P> {
     types: HashMap<String, TypeInfo<P>>,
     limit: usize,
-    /// Which model the vocabulary ids are of (a number the caller gives it).
-    model: usize,
+    /// What its types were read for (numbers the caller gives it): the model whose vocabulary
+    /// ids they hold, and how many one-word entries a type keeps.
+    reading: (usize, usize),
 }
 
 impl<P> Lexicon<P> {
@@ -69,7 +70,7 @@ impl<P> Lexicon<P> {
         Lexicon {
             types: HashMap::default(),
             limit,
-            model: 0,
+            reading: (0, 0),
         }
     }
 
@@ -83,12 +84,12 @@ impl<P> Lexicon<P> {
             .collect()
     }
 
-    /// Make room for a document's types read with `model`: empty the table once it holds
-    /// `limit` of them, or when its ids are another model's.
-    pub fn make_room(&mut self, model: usize) {
-        if self.types.len() >= self.limit || self.model != model {
+    /// Make room for a document's types read for `reading` (a model, a number of entries kept):
+    /// empty the table once it holds `limit` of them, or when they were read for another.
+    pub fn make_room(&mut self, reading: (usize, usize)) {
+        if self.types.len() >= self.limit || self.reading != reading {
             self.types.clear();
-            self.model = model;
+            self.reading = reading;
         }
     }
 
@@ -146,7 +147,7 @@ mod tests {
     }
 
     #[test]
-    fn the_lexicon_stays_bounded_and_belongs_to_one_model() {
+    fn the_lexicon_stays_bounded_and_belongs_to_one_reading() {
         let info = || TypeInfo::<()> {
             id: None,
             zipf: 0.0,
@@ -155,14 +156,17 @@ mod tests {
             entries: Vec::new(),
         };
         let mut lexicon = Lexicon::new(2);
-        lexicon.make_room(1);
+        lexicon.make_room((1, 8));
         lexicon.insert("a".into(), info());
         lexicon.insert("b".into(), info());
         assert_eq!(lexicon.missing(["a", "c", "c", "b", "d"]), vec!["c", "d"]);
-        lexicon.make_room(1);
+        lexicon.make_room((1, 8));
         assert!(lexicon.is_empty(), "full: emptied before the next document");
         lexicon.insert("a".into(), info());
-        lexicon.make_room(2);
+        lexicon.make_room((2, 8));
         assert!(lexicon.get("a").is_none(), "another model's ids are not kept");
+        lexicon.insert("a".into(), info());
+        lexicon.make_room((2, 12));
+        assert!(lexicon.get("a").is_none(), "types that kept fewer entries are not kept");
     }
 }

@@ -225,9 +225,28 @@ const ORIGINALS_READ_AFTER: usize = 4096;
 impl Files {
     /// What the files say of `word`, as untangle.compiled_text's describe gives it from the
     /// Python dictionary; None if a row is not one the core reads (Python describes the word).
-    fn type_info(&self, model: &crate::trigram::TrigramModel, word: &str) -> Option<TypeInfo<Payload>> {
+    /// Of its one-word entries only the first `preselect` are kept: a position's candidates are
+    /// its first `preselect` entries that match there (prepare::document), and a one-word entry
+    /// always matches, so no later one is ever a candidate (phrases are all kept). Their
+    /// originals' rows are not read either.
+    fn type_info(
+        &self,
+        model: &crate::trigram::TrigramModel,
+        word: &str,
+        preselect: usize,
+    ) -> Option<TypeInfo<Payload>> {
         let (originals, originals_start) = (self.originals.0.get().data(), self.originals.1);
-        let rows = self.table.0.get().starting_with(self.table.1, word, self.pick_limit)?;
+        let mut rows = self.table.0.get().starting_with(self.table.1, word, self.pick_limit)?;
+        let zipf_as_spun = rows
+            .iter()
+            .find(|row| row.spun == word)
+            .map_or(0.0, |row| row.spun_zipf);
+        let mut singles = 0;
+        rows.retain(|row| {
+            let phrase = row.spun.contains(' ');
+            singles += usize::from(!phrase);
+            phrase || singles <= preselect
+        });
         let searched = self
             .searches
             .fetch_add(rows.len() + 1, std::sync::atomic::Ordering::Relaxed);
@@ -240,13 +259,7 @@ impl Files {
             None => crate::rows::original(originals, originals_start, word),
         };
         let listed = original(word)?;
-        let zipf = match listed {
-            Some((zipf, _)) => zipf,
-            None => rows
-                .iter()
-                .find(|row| row.spun == word)
-                .map_or(0.0, |row| row.spun_zipf),
-        };
+        let zipf = listed.map_or(zipf_as_spun, |(zipf, _)| zipf);
         let mut entries = Vec::with_capacity(rows.len());
         for row in rows {
             let headword = original(row.original)?.is_none_or(|(_, h)| h);
@@ -395,19 +408,24 @@ impl Family {
         let poisoned = |_| PyValueError::new_err("the family's lexicon was left broken by a failed call");
         // The model's address: the lexicon's vocabulary ids are of the model it last read with.
         let model_key = model as *const TrigramModel as usize;
-        self.lexicon.lock().map_err(poisoned)?.make_room(model_key);
+        self.lexicon
+            .lock()
+            .map_err(poisoned)?
+            .make_room((model_key, params.reverse_preselect));
         let mut strings = Strings::new(&model.inner);
         let (built, payloads, eligible) = loop {
             let mut lexicon = self.lexicon.lock().map_err(poisoned)?;
             let mut missing = lexicon.missing(text_segmented.lowers());
             if let Some(files) = &self.files {
-                missing.retain(|word| match files.type_info(&model.inner, word) {
-                    Some(info) => {
-                        lexicon.insert(word.clone(), info);
-                        false
-                    }
-                    None => true,
-                });
+                missing.retain(
+                    |word| match files.type_info(&model.inner, word, params.reverse_preselect) {
+                        Some(info) => {
+                            lexicon.insert(word.clone(), info);
+                            false
+                        }
+                        None => true,
+                    },
+                );
             }
             if let Some(listed) = &self.listed {
                 missing.retain(|word| {
