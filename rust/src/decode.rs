@@ -50,12 +50,12 @@ pub struct Decoded {
 }
 
 /// ln P of `middle` after `left` (most recent first), followed by the likeliest right context.
-pub(crate) fn best_window(
+pub(crate) fn best_window<R: AsRef<[Token]>>(
     scoring: &Scoring,
     start: Token,
     left: &[Token],
     middle: &[Token],
-    rights: &[Vec<Token>],
+    rights: &[R],
 ) -> f64 {
     let mut state: (Token, Option<Token>) = match left {
         [] => (start, None),
@@ -70,7 +70,7 @@ pub(crate) fn best_window(
     let mut best = f64::NEG_INFINITY;
     for right in rights {
         let (mut after, mut here) = (0.0, state);
-        for &word in right {
+        for &word in right.as_ref() {
             after += scoring.logprob(word, here);
             here = (word, Some(here.0));
         }

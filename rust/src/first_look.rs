@@ -63,53 +63,56 @@ fn unigrams(scoring: &Scoring, tokens: &[Token]) -> f64 {
 fn gains(document: &Document, scoring: &Scoring, p: &Params) -> Vec<Vec<Vec<f64>>> {
     let entries = &document.entries;
     let start = scoring.start_token();
-    document
-        .sentences
-        .iter()
-        .map(|sentence| {
-            let tokens: Vec<Token> = sentence.words.iter().map(|w| w.token).collect();
-            let mut written: HashMap<usize, f64> = HashMap::default();
-            (0..tokens.len())
-                .map(|position| {
-                    written.clear();
-                    let left: Vec<Token> = tokens[position.saturating_sub(2)..position]
-                        .iter()
-                        .rev()
-                        .copied()
-                        .collect();
-                    let candidates = &sentence.words[position].candidates[..];
-                    let candidates = &candidates[..candidates.len().min(p.reverse_preselect)];
-                    let by_frequency: Vec<f64> = candidates
-                        .iter()
-                        .map(|candidate| {
-                            let end = (position + candidate.length).min(tokens.len());
-                            unigrams(scoring, &entries[candidate.entry].words)
-                                - unigrams(scoring, &tokens[position..end])
-                        })
-                        .collect();
-                    let priors: Vec<f64> = candidates
-                        .iter()
-                        .zip(&by_frequency)
-                        .map(|(candidate, gain)| entries[candidate.entry].prior.ln() + gain)
-                        .collect();
-                    if candidates.is_empty() || log_sum(&priors) < STRENGTH {
-                        return by_frequency;
-                    }
-                    candidates
-                        .iter()
-                        .map(|candidate| {
-                            let end = (position + candidate.length).min(tokens.len());
-                            let right = [tokens[end..(end + 2).min(tokens.len())].to_vec()];
-                            let as_written = *written
-                                .entry(candidate.length)
-                                .or_insert_with(|| best_window(scoring, start, &left, &tokens[position..end], &right));
-                            best_window(scoring, start, &left, &entries[candidate.entry].words, &right) - as_written
-                        })
-                        .collect()
+    let mut written: HashMap<usize, f64> = HashMap::default();
+    let mut priors: Vec<f64> = Vec::new();
+    let mut found = Vec::with_capacity(document.sentences.len());
+    for sentence in &document.sentences {
+        let tokens: Vec<Token> = sentence.words.iter().map(|w| w.token).collect();
+        let mut sentence_gains = Vec::with_capacity(tokens.len());
+        for position in 0..tokens.len() {
+            written.clear();
+            let mut left_words = [start; 2];
+            let reach = position.min(2);
+            for (slot, &token) in left_words.iter_mut().zip(tokens[..position].iter().rev()) {
+                *slot = token;
+            }
+            let left = &left_words[..reach];
+            let candidates = &sentence.words[position].candidates[..];
+            let candidates = &candidates[..candidates.len().min(p.reverse_preselect)];
+            let by_frequency: Vec<f64> = candidates
+                .iter()
+                .map(|candidate| {
+                    let end = (position + candidate.length).min(tokens.len());
+                    unigrams(scoring, &entries[candidate.entry].words) - unigrams(scoring, &tokens[position..end])
                 })
-                .collect()
-        })
-        .collect()
+                .collect();
+            priors.clear();
+            priors.extend(
+                candidates
+                    .iter()
+                    .zip(&by_frequency)
+                    .map(|(candidate, gain)| entries[candidate.entry].prior.ln() + gain),
+            );
+            if candidates.is_empty() || log_sum(&priors) < STRENGTH {
+                sentence_gains.push(by_frequency);
+                continue;
+            }
+            let in_context = candidates
+                .iter()
+                .map(|candidate| {
+                    let end = (position + candidate.length).min(tokens.len());
+                    let right = [&tokens[end..(end + 2).min(tokens.len())]];
+                    let as_written = *written
+                        .entry(candidate.length)
+                        .or_insert_with(|| best_window(scoring, start, left, &tokens[position..end], &right));
+                    best_window(scoring, start, left, &entries[candidate.entry].words, &right) - as_written
+                })
+                .collect();
+            sentence_gains.push(in_context);
+        }
+        found.push(sentence_gains);
+    }
+    found
 }
 
 /// ln of the sum of e^value over `logs` (not empty).

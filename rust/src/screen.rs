@@ -116,16 +116,26 @@ pub fn words(text: &str, table: &CharTable) -> Option<Words> {
             }
         }
     }
-    let mut found = Words {
-        lowered: String::with_capacity(text.len()),
-        spans: Vec::new(),
-    };
+    let mut lowered: Vec<u8> = Vec::with_capacity(text.len());
+    let mut spans = Vec::new();
     let mut start = None; // where the word being read starts in `lowered`
     let mut joiner = None;
-    for c in text.chars() {
-        let (lower, letter) = match ascii.get(c as usize).copied().flatten() {
-            Some(read) => read,
+    let mut at = 0;
+    while at < text.len() {
+        let byte = text.as_bytes()[at];
+        let fast = if byte.is_ascii() {
+            ascii[usize::from(byte)]
+        } else {
+            None
+        };
+        let (lower, letter) = match fast {
+            Some(read) => {
+                at += 1;
+                read
+            }
             None => {
+                let c = text[at..].chars().next()?;
+                at += c.len_utf8();
                 let (flags, lower) = table.get(c)?;
                 if flags & crate::tokenize::DECLINE != 0 {
                     return None;
@@ -135,24 +145,38 @@ pub fn words(text: &str, table: &CharTable) -> Option<Words> {
         };
         if letter {
             if start.is_none() {
-                start = Some(found.lowered.len());
+                start = Some(lowered.len());
             }
-            found.lowered.extend(joiner.take());
-            found.lowered.push(lower);
+            if let Some(joined) = joiner.take() {
+                push_char(&mut lowered, joined);
+            }
+            push_char(&mut lowered, lower);
         } else if let Some(from) = start {
             if joiner.is_none() && matches!(lower, '-' | '\'' | '\u{2019}') {
                 joiner = Some(lower);
             } else {
                 joiner = None;
-                found.spans.push((from, found.lowered.len()));
+                spans.push((from, lowered.len()));
                 start = None;
             }
         }
     }
     if let Some(from) = start {
-        found.spans.push((from, found.lowered.len()));
+        spans.push((from, lowered.len()));
     }
-    Some(found)
+    Some(Words {
+        lowered: String::from_utf8(lowered).ok()?,
+        spans,
+    })
+}
+
+/// Append `c`'s UTF-8 bytes (one push for ASCII).
+fn push_char(bytes: &mut Vec<u8>, c: char) {
+    if c.is_ascii() {
+        bytes.push(c as u8);
+    } else {
+        bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    }
 }
 
 /// A text's words, lower-cased one after another in one string.

@@ -145,8 +145,8 @@ impl Screen {
         let found = read.list();
         // Each word type once, in order of first occurrence, and each position's type: what is
         // asked of a word (its forms, its id, whether it is alphabetic or counted) is asked once.
-        let mut index: HashMap<&str, u32> = HashMap::default();
-        let mut types: Vec<&str> = Vec::new();
+        let mut index: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(found.len() / 2, Default::default());
+        let mut types: Vec<&str> = Vec::with_capacity(found.len() / 2);
         let at: Vec<u32> = found
             .iter()
             .map(|&word| {
