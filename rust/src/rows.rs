@@ -202,7 +202,7 @@ fn original_fields(fields: &[u8]) -> Option<(f64, bool)> {
     let fields = std::str::from_utf8(fields).ok()?;
     let (zipf, flag) = fields.split_once('\t').unwrap_or((fields, ""));
     let zipf = decimal(zipf)?;
-    let headword = match flag.split('\t').next().unwrap_or("") {
+    let headword = match flag {
         "" | "1" => true,
         "0" => false,
         _ => return None,
@@ -359,6 +359,7 @@ mod tests {
         assert_eq!(original(data, 0, "at"), Some(None));
         assert_eq!(original(b"he\tmany\t1\n", 0, "he"), None);
         assert_eq!(original(b"he\t7\t2\n", 0, "he"), None);
+        assert_eq!(original(b"he\t7\t1\tx\n", 0, "he"), None, "a column too many");
     }
 
     #[test]
