@@ -5,8 +5,6 @@
 //! The result is every arc's posterior probability and ln of the lattice's total probability,
 //! as untangle's Python decoder computes them.
 
-use std::cell::RefCell;
-
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::trigram::TrigramModel;
@@ -38,12 +36,7 @@ pub struct Scoring<'a> {
     pub unknown: &'a [f64],
     pub start: u32,
     pub end: u32,
-    /// Scores asked before in this document (EM decodes every sentence several times): a small
-    /// table stays in the processor's cache, where the 27 MB trie does not.
-    memo: RefCell<HashMap<(u32, u32, u32), i32>>,
 }
-
-const NONE: u32 = u32::MAX; // no such history word, in the memo's keys
 
 /// The last two words emitted, most recent first (the second absent at the sentence's start).
 pub type State = (Token, Option<Token>);
@@ -58,7 +51,6 @@ impl<'a> Scoring<'a> {
             unknown,
             start,
             end,
-            memo: RefCell::new(HashMap::default()),
         }
     }
 
@@ -95,17 +87,11 @@ impl<'a> Scoring<'a> {
         }
     }
 
-    /// The model's integer score (as pocketsphinx truncates it), remembered for the document.
-    /// (A cache kept per thread across documents grew too large to help: its misses cost as
-    /// much as the trie's own search.)
+    /// The model's integer score (as pocketsphinx truncates it). The model remembers the last
+    /// n-grams asked about in a fixed table of atomic slots (trigram::ScoreCache), which took the
+    /// place of a hash map kept per document: 6% fewer instructions on spun text, 5% on clean.
     fn raw(&self, word: u32, h1: Option<u32>, h2: Option<u32>) -> i32 {
-        let key = (word, h1.unwrap_or(NONE), h2.unwrap_or(NONE));
-        if let Some(&score) = self.memo.borrow().get(&key) {
-            return score;
-        }
-        let score = self.model.score(word, h1, h2) as i32;
-        self.memo.borrow_mut().insert(key, score);
-        score
+        self.model.truncated(word, h1, h2)
     }
 }
 

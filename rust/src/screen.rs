@@ -221,7 +221,7 @@ impl Context<'_> {
         let (mut h1, mut h2) = (left.first().copied().flatten(), left.get(1).copied().flatten());
         let mut total = 0.0;
         for &word in middle.iter().chain(right) {
-            let raw = self.model.score(word, h1, h1.and(h2)) as i32;
+            let raw = self.model.truncated(word, h1, h1.and(h2));
             total += f64::from(raw) * crate::lattice::LN_BASE * self.weight;
             (h1, h2) = (Some(word), h1);
         }

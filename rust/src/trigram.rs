@@ -117,6 +117,67 @@ pub struct TrigramModel {
     trigrams: Level,
     words: std::ops::Range<usize>, // the vocabulary's words in the map, NUL-separated
     vocabulary: Vocabulary,
+    remembered: ScoreCache,
+}
+
+/// Word ids in a remembered score's key take this many bits each; a model with more words
+/// remembers nothing.
+const ID_BITS: u32 = 17;
+const NO_ID: u64 = (1 << ID_BITS) - 1; // an absent history word
+const SLOT_BITS: u32 = 16; // 65,536 slots of 8 bytes
+const TAG_BITS: u32 = 3 * ID_BITS - SLOT_BITS; // the key's bits the slot's place does not say
+const SCORE_BITS: u32 = 64 - 1 - TAG_BITS; // a signed score; the last bit says the slot is used
+const SCORE_LIMIT: i64 = 1 << (SCORE_BITS - 1);
+const KEY_MIX: u64 = 0x9E37_79B9_7F4A_7C15 & ((1 << (3 * ID_BITS)) - 1) | 1; // odd: a bijection mod 2^51
+
+/// The truncated scores of the last n-grams asked about, one per slot, shared by every thread
+/// that reads the model: each slot is one atomic word holding a key's tag, its score and a used
+/// bit, so a read sees a whole entry or none. The key (three ids) is mixed by an odd multiplier,
+/// a bijection; its top bits pick the slot and the rest are the tag, so a tag and its slot give
+/// back the key exactly and a hit is never another n-gram's score.
+struct ScoreCache {
+    slots: Option<Box<[std::sync::atomic::AtomicU64]>>,
+}
+
+impl ScoreCache {
+    fn new(vocabulary: u32) -> Self {
+        let fits = u64::from(vocabulary) < NO_ID;
+        ScoreCache {
+            slots: fits.then(|| (0..1usize << SLOT_BITS).map(|_| Default::default()).collect()),
+        }
+    }
+
+    /// The slot and the tag of (word, h1, h2).
+    #[inline]
+    fn place(word: u32, h1: WordId, h2: WordId) -> (usize, u64) {
+        let id = |w: WordId| w.map_or(NO_ID, u64::from);
+        let key = u64::from(word) | id(h1) << ID_BITS | id(h2) << (2 * ID_BITS);
+        let mixed = key.wrapping_mul(KEY_MIX) & ((1 << (3 * ID_BITS)) - 1);
+        ((mixed >> TAG_BITS) as usize, mixed & ((1 << TAG_BITS) - 1))
+    }
+
+    #[inline]
+    fn get(&self, word: u32, h1: WordId, h2: WordId) -> Option<i32> {
+        let slots = self.slots.as_ref()?;
+        let (slot, tag) = Self::place(word, h1, h2);
+        let held = slots[slot].load(std::sync::atomic::Ordering::Relaxed);
+        if held >> 63 == 0 || held & ((1 << TAG_BITS) - 1) != tag {
+            return None;
+        }
+        let score = ((held << 1) as i64) >> (1 + TAG_BITS); // the signed field between the tag and the used bit
+        Some(score as i32)
+    }
+
+    #[inline]
+    fn put(&self, word: u32, h1: WordId, h2: WordId, score: i32) {
+        let Some(slots) = &self.slots else { return };
+        if !(-SCORE_LIMIT..SCORE_LIMIT).contains(&i64::from(score)) {
+            return;
+        }
+        let (slot, tag) = Self::place(word, h1, h2);
+        let field = (i64::from(score) as u64) & ((1 << SCORE_BITS) - 1);
+        slots[slot].store(1 << 63 | field << TAG_BITS | tag, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// A word's place in the model's vocabulary; words it does not know have none.
@@ -174,6 +235,7 @@ impl TrigramModel {
             trigrams,
             words: words_at + 4..words_at + 4 + length,
             vocabulary,
+            remembered: ScoreCache::new(counts[0]),
         })
     }
 
@@ -270,6 +332,18 @@ impl TrigramModel {
         }
     }
 
+    /// `score` truncated to an integer, as pocketsphinx returns it; the last 65,536 n-grams asked
+    /// about are remembered (ScoreCache).
+    #[inline]
+    pub fn truncated(&self, word: u32, h1: WordId, h2: WordId) -> i32 {
+        if let Some(score) = self.remembered.get(word, h1, h2) {
+            return score;
+        }
+        let score = self.score(word, h1, h2) as i32;
+        self.remembered.put(word, h1, h2, score);
+        score
+    }
+
     /// As pocketsphinx's `NGramModel.prob([word, h1, h2])`: the score truncated to an integer,
     /// None for a word the model does not know.
     pub fn prob(&self, word: &str, history: &[&str]) -> Option<i32> {
@@ -280,7 +354,7 @@ impl TrigramModel {
         } else {
             None
         };
-        Some(self.score(word, h1, h2) as i32)
+        Some(self.truncated(word, h1, h2))
     }
 
     /// Bits of a bigram record's pointer to its trigrams (for tests of the layout).
@@ -314,6 +388,42 @@ mod tests {
         assert_eq!(read_bits(&bytes, 6, mask(3)), 0b101);
         assert_eq!(read_bits(&bytes, 9, mask(10)), 0x3ff);
         assert_eq!(read_bits(&bytes, 0, mask(6)), 0);
+    }
+
+    #[test]
+    fn the_score_cache_gives_back_exactly_what_was_put_and_nothing_else() {
+        let cache = ScoreCache::new(72_547);
+        assert_eq!(cache.get(5, Some(7), None), None);
+        let keys = [
+            (5, Some(7), None),
+            (5, None, Some(7)),
+            (7, Some(5), None),
+            (72_546, Some(72_546), Some(0)),
+        ];
+        for (n, &(word, h1, h2)) in keys.iter().enumerate() {
+            let score = -(1 << 26) + 1000 * n as i32;
+            cache.put(word, h1, h2, score);
+            assert_eq!(cache.get(word, h1, h2), Some(score));
+        }
+        cache.put(1, None, None, 0);
+        assert_eq!(cache.get(1, None, None), Some(0));
+        cache.put(2, None, None, i32::MIN); // outside the field: not kept
+        assert_eq!(cache.get(2, None, None), None);
+        // Keys that share a slot replace each other and are never taken for each other.
+        let (slot, _) = ScoreCache::place(9, Some(3), Some(4));
+        let other = (0..72_547u32)
+            .find(|&w| w != 9 && ScoreCache::place(w, Some(3), Some(4)).0 == slot)
+            .map(|w| (w, Some(3), Some(4)));
+        if let Some((word, h1, h2)) = other {
+            cache.put(9, Some(3), Some(4), -17);
+            cache.put(word, h1, h2, -23);
+            assert_eq!(cache.get(9, Some(3), Some(4)), None);
+            assert_eq!(cache.get(word, h1, h2), Some(-23));
+        }
+        assert!(
+            ScoreCache::new(1 << ID_BITS).slots.is_none(),
+            "a larger vocabulary remembers nothing"
+        );
     }
 
     #[test]
