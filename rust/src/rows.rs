@@ -3,7 +3,7 @@
 //! word. Anything but a complete generated row reads as None: the caller asks Python, which
 //! reads it as a user's row or says which line is wrong.
 
-use crate::sorted_lines::between;
+use crate::sorted_lines::Searches;
 
 /// A complete row of the substitution table: (spun, original, relation, prior, spun_zipf,
 /// original_zipf, picks).
@@ -88,9 +88,16 @@ pub fn decimal(field: &str) -> Option<f64> {
 /// The rows whose spun form starts with `word` (the word itself, or a phrase beginning with
 /// it), likeliest originals first as `Dictionary.starting_with` orders them (ties in file
 /// order); None if one of them is not a complete generated row.
-pub fn starting_with<'d>(data: &'d [u8], start: usize, word: &str, pick_limit: u32) -> Option<Vec<Row<'d>>> {
+pub fn starting_with<'d>(
+    searches: &Searches,
+    data: &'d [u8],
+    start: usize,
+    word: &str,
+    pick_limit: u32,
+) -> Option<Vec<Row<'d>>> {
     let (low, high) = (format!("{word}\t"), format!("{word}!"));
-    let mut rows = between(data, start, low.as_bytes(), high.as_bytes())
+    let mut rows = searches
+        .between(data, start, low.as_bytes(), high.as_bytes())
         .into_iter()
         .map(|(_, line)| trusted_row(std::str::from_utf8(line).ok()?, pick_limit))
         .collect::<Option<Vec<Row>>>()?;
@@ -126,11 +133,18 @@ impl RowCache {
         }
     }
 
-    /// As `starting_with(data, start, word, pick_limit)`, for the file this cache was made for
-    /// (read from `start` with `pick_limit` every time).
-    pub fn starting_with<'d>(&self, data: &'d [u8], start: usize, word: &str, pick_limit: u32) -> Option<Vec<Row<'d>>> {
+    /// As `starting_with(searches, data, start, word, pick_limit)`, for the file this cache was
+    /// made for (read from `start` with `pick_limit` every time).
+    pub fn starting_with<'d>(
+        &self,
+        searches: &Searches,
+        data: &'d [u8],
+        start: usize,
+        word: &str,
+        pick_limit: u32,
+    ) -> Option<Vec<Row<'d>>> {
         if data.len() > u32::MAX as usize {
-            return starting_with(data, start, word, pick_limit);
+            return starting_with(searches, data, start, word, pick_limit);
         }
         let kept = self.by_word.lock().ok().and_then(|by_word| by_word.get(word).cloned());
         if let Some(kept) = kept {
@@ -151,7 +165,7 @@ impl RowCache {
                 })
                 .collect();
         }
-        let rows = starting_with(data, start, word, pick_limit);
+        let rows = starting_with(searches, data, start, word, pick_limit);
         let base = data.as_ptr() as usize;
         let span = |field: &str| {
             let from = (field.as_ptr() as usize - base) as u32;
@@ -187,10 +201,10 @@ pub fn in_table_order(rows: &mut Vec<Row>) {
 /// The originals file's row of `word` ("word<TAB>zipf<TAB>headword"): Some(None) if it is not
 /// listed, Some((Zipf, is a headword)) if it is (the last of its rows, as Python reads them);
 /// None if a row is not one the file's reader takes.
-pub fn original(data: &[u8], start: usize, word: &str) -> Option<Option<(f64, bool)>> {
+pub fn original(searches: &Searches, data: &[u8], start: usize, word: &str) -> Option<Option<(f64, bool)>> {
     let (low, high) = (format!("{word}\t"), format!("{word}\n"));
     let mut found = None;
-    for (_, line) in between(data, start, low.as_bytes(), high.as_bytes()) {
+    for (_, line) in searches.between(data, start, low.as_bytes(), high.as_bytes()) {
         found = Some(original_fields(&line[word.len() + 1..])?);
     }
     Some(found)
@@ -208,42 +222,6 @@ fn original_fields(fields: &[u8]) -> Option<(f64, bool)> {
         _ => return None,
     };
     Some((zipf, headword))
-}
-
-/// Every word's reading in an originals file, read once: `original` for many words at the cost
-/// of one pass over the file (a file of a few hundred kilobytes; a binary search per word costs
-/// more once a document has a few thousand rows to read).
-pub struct Originals {
-    /// Each listed word's (Zipf, is a headword), or None where a row of it is not one the
-    /// reader takes.
-    rows: rustc_hash::FxHashMap<Box<[u8]>, Option<(f64, bool)>>,
-}
-
-impl Originals {
-    pub fn read(data: &[u8], start: usize) -> Self {
-        let lines = memchr::memchr_iter(b'\n', data).count();
-        let mut rows: rustc_hash::FxHashMap<Box<[u8]>, Option<(f64, bool)>> =
-            rustc_hash::FxHashMap::with_capacity_and_hasher(lines, Default::default());
-        for line in data[start.min(data.len())..].split(|&byte| byte == b'\n') {
-            let Some(tab) = memchr::memchr(b'\t', line) else {
-                continue; // no row of any word (`original` never reads it either)
-            };
-            let reading = original_fields(&line[tab + 1..]);
-            let slot = rows.entry(line[..tab].into()).or_insert(reading);
-            if slot.is_some() {
-                *slot = reading; // the last row counts, and a row the reader refuses is kept refused
-            }
-        }
-        Originals { rows }
-    }
-
-    /// As `original(data, start, word)`.
-    pub fn get(&self, word: &str) -> Option<Option<(f64, bool)>> {
-        match self.rows.get(word.as_bytes()) {
-            None => Some(None),
-            Some(reading) => reading.map(Some),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -329,12 +307,15 @@ mod tests {
     #[test]
     fn a_word_s_rows_come_likeliest_first_and_phrases_with_them() {
         let data = b"# comment\nhe\tx\ts\t0.5\t1\t2\t0\nhe\ty\ts\t0.5\t1\t3\t0\nhe is\tz\ts\t1\t1\t1\t0\nhelium\the\ts\t1\t1\t7\t0\n";
-        let rows = starting_with(data, 10, "he", 32).unwrap();
+        let rows = starting_with(&Searches::default(), data, 10, "he", 32).unwrap();
         let originals: Vec<&str> = rows.iter().map(|r| r.original).collect();
         assert_eq!(originals, vec!["y", "x", "z"]);
         let broken = b"he\tx\ts\t0.5\tmany\t2\t0\n";
-        assert!(starting_with(broken, 0, "he", 32).is_none());
-        assert_eq!(starting_with(data, 10, "at", 32), Some(Vec::new()));
+        assert!(starting_with(&Searches::default(), broken, 0, "he", 32).is_none());
+        assert_eq!(
+            starting_with(&Searches::default(), data, 10, "at", 32),
+            Some(Vec::new())
+        );
     }
 
     #[test]
@@ -343,8 +324,8 @@ mod tests {
         let cache = RowCache::new(2);
         for word in ["he", "helium", "he", "at", "zz", "he", "zz", "at", "helium"] {
             assert_eq!(
-                cache.starting_with(data, 10, word, 32),
-                starting_with(data, 10, word, 32),
+                cache.starting_with(&Searches::default(), data, 10, word, 32),
+                starting_with(&Searches::default(), data, 10, word, 32),
                 "{word}"
             );
         }
@@ -353,21 +334,19 @@ mod tests {
     #[test]
     fn an_original_s_row_gives_its_frequency_and_headword_flag() {
         let data = b"argued\t4.5\t0\nhe\t7.25\t1\nis\t7.5\n";
-        assert_eq!(original(data, 0, "argued"), Some(Some((4.5, false))));
-        assert_eq!(original(data, 0, "he"), Some(Some((7.25, true))));
-        assert_eq!(original(data, 0, "is"), Some(Some((7.5, true))));
-        assert_eq!(original(data, 0, "at"), Some(None));
-        assert_eq!(original(b"he\tmany\t1\n", 0, "he"), None);
-        assert_eq!(original(b"he\t7\t2\n", 0, "he"), None);
-        assert_eq!(original(b"he\t7\t1\tx\n", 0, "he"), None, "a column too many");
-    }
-
-    #[test]
-    fn the_whole_file_read_once_answers_as_each_search_does() {
-        let data: &[u8] = b"# header\nargued\t4.5\t0\nbad\tmany\t1\nhe\t7.25\t1\nhe\t6\t0\nis\t7.5\nlone\nodd\t1\t2\nodd\t1\t1\nzz\t3\t1\n\xff\t1\t1";
-        let read = Originals::read(data, 9);
-        for word in ["argued", "bad", "he", "is", "lone", "odd", "zz", "at", "", "# header"] {
-            assert_eq!(read.get(word), original(data, 9, word), "{word}");
-        }
+        assert_eq!(
+            original(&Searches::default(), data, 0, "argued"),
+            Some(Some((4.5, false)))
+        );
+        assert_eq!(original(&Searches::default(), data, 0, "he"), Some(Some((7.25, true))));
+        assert_eq!(original(&Searches::default(), data, 0, "is"), Some(Some((7.5, true))));
+        assert_eq!(original(&Searches::default(), data, 0, "at"), Some(None));
+        assert_eq!(original(&Searches::default(), b"he\tmany\t1\n", 0, "he"), None);
+        assert_eq!(original(&Searches::default(), b"he\t7\t2\n", 0, "he"), None);
+        assert_eq!(
+            original(&Searches::default(), b"he\t7\t1\tx\n", 0, "he"),
+            None,
+            "a column too many"
+        );
     }
 }

@@ -211,16 +211,7 @@ struct Files {
     table: (Py<SortedFile>, usize),
     originals: (Py<SortedFile>, usize),
     pick_limit: u32,
-    /// The originals file read whole, once its rows have been searched for often enough to pay
-    /// for that (ORIGINALS_READ_AFTER searches); until then each is a binary search.
-    originals_read: OnceLock<crate::rows::Originals>,
-    searches: std::sync::atomic::AtomicUsize,
 }
-
-/// Reading the originals file whole (23,000 rows) costs about what 5,000 binary searches in it
-/// do (2.7 ms against 0.5 µs each, measured on this machine kind), so it is read whole after
-/// 4,096 searches: a short text never pays for it, a batch soon stops searching.
-const ORIGINALS_READ_AFTER: usize = 4096;
 
 impl Files {
     /// What the files say of `word`, as untangle.compiled_text's describe gives it from the
@@ -235,7 +226,7 @@ impl Files {
         word: &str,
         preselect: usize,
     ) -> Option<TypeInfo<Payload>> {
-        let (originals, originals_start) = (self.originals.0.get().data(), self.originals.1);
+        let (originals, originals_start) = (self.originals.0.get(), self.originals.1);
         let mut rows = self.table.0.get().starting_with(self.table.1, word, self.pick_limit)?;
         let zipf_as_spun = rows
             .iter()
@@ -247,17 +238,7 @@ impl Files {
             singles += usize::from(!phrase);
             phrase || singles <= preselect
         });
-        let searched = self
-            .searches
-            .fetch_add(rows.len() + 1, std::sync::atomic::Ordering::Relaxed);
-        let read = (searched >= ORIGINALS_READ_AFTER).then(|| {
-            self.originals_read
-                .get_or_init(|| crate::rows::Originals::read(originals, originals_start))
-        });
-        let original = |word: &str| match read {
-            Some(read) => read.get(word),
-            None => crate::rows::original(originals, originals_start, word),
-        };
+        let original = |word: &str| originals.original(originals_start, word);
         let listed = original(word)?;
         let zipf = listed.map_or(zipf_as_spun, |(zipf, _)| zipf);
         let mut entries = Vec::with_capacity(rows.len());
@@ -364,8 +345,6 @@ impl Family {
                 table,
                 originals,
                 pick_limit,
-                originals_read: OnceLock::new(),
-                searches: std::sync::atomic::AtomicUsize::new(0),
             }),
             entry_type,
             listed: listed.map(|words| words.into_iter().collect()),

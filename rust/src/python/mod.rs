@@ -458,6 +458,8 @@ pub struct SortedFile {
     /// Rows read so far by word (the screen reads a text's word types first, then a family
     /// reads the same ones).
     rows: crate::rows::RowCache,
+    /// Its searches, through an index of its lines once they are many (sorted_lines::Searches).
+    searches: crate::sorted_lines::Searches,
 }
 
 /// Words whose rows a file keeps: a document's word types, and the next one's, with room to
@@ -472,7 +474,13 @@ impl SortedFile {
     /// The substitution table's rows whose spun form starts with `word` (rows::starting_with),
     /// read from the file once.
     pub fn starting_with(&self, start: usize, word: &str, pick_limit: u32) -> Option<Vec<crate::rows::Row<'_>>> {
-        self.rows.starting_with(&self.data, start, word, pick_limit)
+        self.rows
+            .starting_with(&self.searches, &self.data, start, word, pick_limit)
+    }
+
+    /// The originals file's reading of `word` (rows::original).
+    pub fn original(&self, start: usize, word: &str) -> Option<Option<(f64, bool)>> {
+        crate::rows::original(&self.searches, &self.data, start, word)
     }
 }
 
@@ -486,12 +494,14 @@ impl SortedFile {
         Ok(SortedFile {
             data,
             rows: crate::rows::RowCache::new(KEPT_WORDS),
+            searches: Default::default(),
         })
     }
 
     /// (byte offset, line) of every non-empty line from byte `start` on with `low <= line < high`.
     fn between(&self, start: usize, low: &[u8], high: &[u8]) -> PyResult<Vec<(usize, String)>> {
-        crate::sorted_lines::between(&self.data, start, low, high)
+        self.searches
+            .between(&self.data, start, low, high)
             .into_iter()
             .map(|(offset, line)| {
                 std::str::from_utf8(line)
