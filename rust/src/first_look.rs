@@ -62,6 +62,9 @@ fn unigrams(scoring: &Scoring, tokens: &[Token]) -> f64 {
 /// neighbours (two left, two right).
 fn gains(document: &Document, scoring: &Scoring, p: &Params) -> Vec<Vec<Vec<f64>>> {
     let entries = &document.entries;
+    // Each entry's words' unigram scores and ln prior, worked out once (not once per position).
+    let entry_unigrams: Vec<f64> = entries.iter().map(|entry| unigrams(scoring, &entry.words)).collect();
+    let entry_log_priors: Vec<f64> = entries.iter().map(|entry| entry.prior.ln()).collect();
     let start = scoring.start_token();
     let mut written: HashMap<usize, f64> = HashMap::default();
     let mut priors: Vec<f64> = Vec::new();
@@ -83,7 +86,7 @@ fn gains(document: &Document, scoring: &Scoring, p: &Params) -> Vec<Vec<Vec<f64>
                 .iter()
                 .map(|candidate| {
                     let end = (position + candidate.length).min(tokens.len());
-                    unigrams(scoring, &entries[candidate.entry].words) - unigrams(scoring, &tokens[position..end])
+                    entry_unigrams[candidate.entry] - unigrams(scoring, &tokens[position..end])
                 })
                 .collect();
             priors.clear();
@@ -91,7 +94,7 @@ fn gains(document: &Document, scoring: &Scoring, p: &Params) -> Vec<Vec<Vec<f64>
                 candidates
                     .iter()
                     .zip(&by_frequency)
-                    .map(|(candidate, gain)| entries[candidate.entry].prior.ln() + gain),
+                    .map(|(candidate, gain)| entry_log_priors[candidate.entry] + gain),
             );
             if candidates.is_empty() || log_sum(&priors) < STRENGTH {
                 sentence_gains.push(by_frequency);

@@ -49,7 +49,8 @@ fn line_break(text: &str) -> Option<usize> {
 /// Whether `text` separates paragraphs by blank lines (untangle.segment.is_wrapped): a line
 /// break, white space other than line breaks, and another line break.
 pub fn is_wrapped(text: &str, table: &CharTable) -> bool {
-    text.char_indices().any(|(at, _)| {
+    // Only a line break starts a gap: '\n', '\r', or U+2029, whose UTF-8 starts with 0xE2.
+    memchr::memchr3_iter(b'\n', b'\r', 0xE2, text.as_bytes()).any(|at| {
         let Some(first) = line_break(&text[at..]) else {
             return false;
         };
