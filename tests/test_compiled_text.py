@@ -107,6 +107,10 @@ def test_word_counts_follow_python_s_words_whatever_was_read_before(texts):
         if counts is not None:
             words = (word.lower for sentence in sentences(tokenize(text)) for word in sentence)
             assert counts == Counter(word for word in words if word.isalpha())
+            asked = ["the", "in", "helium", "zz"]
+            total, some = text_reader.alphabetic_counts_of(text, asked)
+            assert total == sum(counts.values())
+            assert some == {word: count for word, count in counts.items() if word in asked}
 
 
 def _restorations(text: str, monkeypatch: pytest.MonkeyPatch):

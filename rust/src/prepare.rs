@@ -62,22 +62,48 @@ impl<'m> Strings<'m> {
     }
 }
 
-/// A text's tokens and sentences; None if it has a character the table does not cover.
+/// A text's tokens and sentences, and its word types; None if it has a character the table
+/// does not cover.
 pub struct Segmented {
     pub tokens: Vec<Token>,
     pub sentences: Vec<Vec<SegmentedWord>>,
+    /// Each distinct lower-case form, in the order first met, and each word's place among them
+    /// (by sentence): a family asks its lexicon about a type once, not at every occurrence.
+    pub types: Vec<String>,
+    pub type_of: Vec<Vec<u32>>,
 }
 
 pub fn segmented(text: &str, table: &CharTable) -> Option<Segmented> {
     let tokens = tokenize(text, table)?;
     let sentences = sentences(text, &tokens, table);
-    Some(Segmented { tokens, sentences })
+    let mut index: HashMap<&str, u32> = HashMap::default();
+    let mut types = Vec::new();
+    let type_of = sentences
+        .iter()
+        .map(|words| {
+            words
+                .iter()
+                .map(|word| {
+                    *index.entry(word.lower.as_str()).or_insert_with(|| {
+                        types.push(word.lower.clone());
+                        types.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    Some(Segmented {
+        tokens,
+        sentences,
+        types,
+        type_of,
+    })
 }
 
 impl Segmented {
-    /// Every word's lower-case form, in order.
+    /// Every word type (distinct lower-case form), in the order first met.
     pub fn lowers(&self) -> impl Iterator<Item = &str> {
-        self.sentences.iter().flatten().map(|w| w.lower.as_str())
+        self.types.iter().map(String::as_str)
     }
 
     /// Offsets in characters of the words `start..end` of sentence `sentence`.
@@ -127,14 +153,20 @@ pub fn document<'l, P>(
         let index = settled.partition_point(|s| s.0 <= at);
         index > 0 && at < settled[index - 1].1
     };
+    // Each word type's lexicon entry, looked up once.
+    let infos = segmented
+        .types
+        .iter()
+        .map(|lower| lexicon.get(lower).ok_or_else(|| lower.clone()))
+        .collect::<Result<Vec<_>, String>>()?;
     let mut found_words = Vec::with_capacity(segmented.sentences.len());
-    for words in &segmented.sentences {
+    for (words, types) in segmented.sentences.iter().zip(&segmented.type_of) {
         let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
         let joined: Vec<bool> = words.iter().map(|w| w.joined_to_next).collect();
         let mut here = Vec::with_capacity(words.len());
-        for (position, word) in words.iter().enumerate() {
+        for ((position, word), &kind) in words.iter().enumerate().zip(types) {
             let token = &segmented.tokens[word.token];
-            let info = lexicon.get(&word.lower).ok_or_else(|| word.lower.clone())?;
+            let info = infos[kind as usize];
             let written = &text[token.start..token.end];
             let mut candidates = Vec::new();
             if is_alpha(written, table) || written.contains('-') || written.bytes().all(|b| b.is_ascii_digit()) {
@@ -170,7 +202,7 @@ pub fn document<'l, P>(
             } else {
                 level_key(word.class, info.zipf, true)
             };
-            here.push((written_key, unknown_key, candidates, info.id));
+            here.push((written_key, unknown_key, candidates));
         }
         found_words.push(here);
     }
@@ -194,16 +226,24 @@ pub fn document<'l, P>(
             }
         })
         .collect();
+    // Each word type's token and string id, made once.
+    let type_ids: Vec<(ModelToken, u32)> = segmented
+        .types
+        .iter()
+        .zip(&infos)
+        .map(|(lower, info)| (strings.token_of(lower, info.id), strings.id(lower)))
+        .collect();
     let mut built = Vec::with_capacity(found_words.len());
-    for (words, found) in segmented.sentences.iter().zip(found_words) {
+    for ((words, types), found) in segmented.sentences.iter().zip(&segmented.type_of).zip(found_words) {
         let mut sentence = Sentence {
             paragraph: words[0].paragraph,
             words: Vec::with_capacity(words.len()),
         };
-        for (word, (written_key, unknown_key, candidates, id)) in words.iter().zip(found) {
+        for ((word, &kind), (written_key, unknown_key, candidates)) in words.iter().zip(types).zip(found) {
+            let (token, lower) = type_ids[kind as usize];
             sentence.words.push(Word {
-                token: strings.token_of(&word.lower, id),
-                lower: strings.id(&word.lower),
+                token,
+                lower,
                 class: word.class,
                 written_key,
                 unknown_key,

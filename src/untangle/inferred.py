@@ -66,8 +66,12 @@ if TYPE_CHECKING:
 
 def propose(text: str, known: Dictionary) -> list[Entry]:
     """Inferred (spun, original) rows for `text`; `known` gives the stand-ins' Zipf frequencies."""
-    from untangle.text_reader import alphabetic_word_counts
+    from untangle.text_reader import alphabetic_counts_of, alphabetic_word_counts
 
+    # The common words' counts first: nearly every text misses none of them, and needs no more.
+    common = alphabetic_counts_of(text, _COUNTED)
+    if common is not None and not missing_common(Counter(common[1]), common[0]):
+        return []
     read = alphabetic_word_counts(text)
     if read is not None:
         counts = Counter(read)
@@ -95,6 +99,9 @@ def propose(text: str, known: Dictionary) -> list[Entry]:
         spun = candidates[0][1]
         rows.append(Entry(spun, original, INFERRED, PRIOR, known.zipf(spun), zipf, family=INFERRED))
     return rows
+
+
+_COUNTED = sorted(COMMON)  # every word missing_common reads the count of (CORE is among them)
 
 
 def missing_common(counts: Counter[str], total: int | None = None) -> list[str]:

@@ -52,3 +52,10 @@ def alphabetic_word_counts(text: str) -> dict[str, int] | None:
     (untangle.segment's words), read by the core; None where it declines the text or is not built."""
     text_reader = reader()
     return text_reader.alphabetic_word_counts(text) if text_reader is not None else None
+
+
+def alphabetic_counts_of(text: str, words: list[str]) -> tuple[int, dict[str, int]] | None:
+    """How many alphabetic words `text` has, and how often each of `words` occurs among them
+    (as alphabetic_word_counts counts); None where the core declines the text or is not built."""
+    text_reader = reader()
+    return text_reader.alphabetic_counts_of(text, words) if text_reader is not None else None

@@ -126,22 +126,44 @@ impl TextReader {
     /// letter in one case only, tests/test_compiled_text.py), so the written form is asked: a
     /// lower-case form may fall outside the table.
     fn alphabetic_word_counts(&self, text: &str) -> Option<HashMap<String, usize>> {
+        self.alphabetic_counts(text, None).map(|(_, counts)| counts)
+    }
+
+    /// How many alphabetic words `text` has, and how often each of `words` occurs among them
+    /// (as `alphabetic_word_counts` counts them): what the inferred family asks first, since
+    /// nearly every text misses none of the common words and needs no other count.
+    fn alphabetic_counts_of(&self, text: &str, words: Vec<String>) -> Option<(usize, HashMap<String, usize>)> {
+        self.alphabetic_counts(text, Some(&words))
+    }
+}
+
+impl TextReader {
+    /// The alphabetic words' number and counts by type, of every type or only of `only`.
+    fn alphabetic_counts(&self, text: &str, only: Option<&[String]>) -> Option<(usize, HashMap<String, usize>)> {
         let read = self.read(text)?;
-        let mut counts: HashMap<&str, (bool, usize)> = HashMap::default();
-        for word in read.sentences.iter().flatten() {
-            let (alphabetic, count) = counts.entry(word.lower.as_str()).or_insert_with(|| {
+        // By word type: whether it is alphabetic (asked of its first occurrence) and its count.
+        let mut by_type: Vec<(Option<bool>, usize)> = vec![(None, 0); read.types.len()];
+        for (words, types) in read.sentences.iter().zip(&read.type_of) {
+            for (word, &kind) in words.iter().zip(types) {
+                let (alphabetic, count) = &mut by_type[kind as usize];
                 let token = &read.tokens[word.token];
-                (is_alpha(&text[token.start..token.end], &self.table), 0)
-            });
-            *count += usize::from(*alphabetic);
+                *count += usize::from(
+                    *alphabetic.get_or_insert_with(|| is_alpha(&text[token.start..token.end], &self.table)),
+                );
+            }
         }
-        Some(
-            counts
-                .into_iter()
-                .filter(|(_, (alphabetic, _))| *alphabetic)
-                .map(|(word, (_, count))| (word.to_owned(), count))
-                .collect(),
-        )
+        let total = by_type.iter().map(|(_, count)| count).sum();
+        let wanted: Option<rustc_hash::FxHashSet<&str>> = only.map(|words| words.iter().map(String::as_str).collect());
+        let counts = read
+            .types
+            .iter()
+            .zip(by_type)
+            .filter(|(word, (alphabetic, _))| {
+                *alphabetic == Some(true) && wanted.as_ref().is_none_or(|w| w.contains(word.as_str()))
+            })
+            .map(|(word, (_, count))| (word.clone(), count))
+            .collect();
+        Some((total, counts))
     }
 }
 
