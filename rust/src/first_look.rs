@@ -139,7 +139,7 @@ fn evidence(
     let replaced: Vec<f64> = (0..KEYS)
         .map(|key| replacement(levels.at(key), 0.0, p.max_spin).ln())
         .collect();
-    let mut found = Vec::new();
+    let mut found = Vec::with_capacity(document.sentences.iter().map(|s| s.words.len()).sum());
     let mut logs = Vec::new();
     for (sentence, sentence_gains) in document.sentences.iter().zip(gains) {
         for (word, word_gains) in sentence.words.iter().zip(sentence_gains) {

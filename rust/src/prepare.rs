@@ -159,6 +159,7 @@ pub fn document<'l, P>(
         .iter()
         .map(|lower| lexicon.get(lower).ok_or_else(|| lower.clone()))
         .collect::<Result<Vec<_>, String>>()?;
+    let mut scratch: Vec<Candidate> = Vec::with_capacity(reverse_preselect);
     let mut found_words = Vec::with_capacity(segmented.sentences.len());
     for (words, types) in segmented.sentences.iter().zip(&segmented.type_of) {
         let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
@@ -168,7 +169,7 @@ pub fn document<'l, P>(
             let token = &segmented.tokens[word.token];
             let info = infos[kind as usize];
             let written = &text[token.start..token.end];
-            let mut candidates = Vec::new();
+            scratch.clear(); // the position's candidates, copied out once at their final length
             if is_alpha(written, table) || written.contains('-') || written.bytes().all(|b| b.is_ascii_digit()) {
                 let matching = info.entries.iter().filter_map(|entry| {
                     entry
@@ -188,13 +189,14 @@ pub fn document<'l, P>(
                         used.push(entry);
                     }
                     let key = level_key(word.class, entry.original_zipf, entry.headword);
-                    candidates.push(Candidate {
+                    scratch.push(Candidate {
                         length,
                         entry: index,
                         key,
                     });
                 }
             }
+            let candidates = scratch.to_vec();
             let written_key = (info.original && !is_settled(token.char_start))
                 .then(|| level_key(word.class, info.zipf, info.headword));
             let unknown_key = if candidates.is_empty() {
