@@ -9,13 +9,13 @@ use crate::tokenize::{CharTable, LETTER};
 use crate::trigram::TrigramModel;
 
 /// A spun form: its words, strength, term ln(1 - s + s e^strength) at each spin rate the
-/// screen tries, and its originals' words with P(spun | original).
+/// screen tries, and its originals (each its words joined by spaces) with P(spun | original).
 #[derive(Clone, Debug)]
 pub struct Form {
     pub words: Vec<String>,
     pub strength: f64,
     pub terms: Vec<f64>,
-    pub originals: Vec<(Vec<String>, f64)>,
+    pub originals: Vec<(Box<str>, f64)>,
     /// Its words' and originals' vocabulary ids, worked out once for the model it was first
     /// read in context with (that model's address; None: a word the model does not know).
     pub ids: OnceLock<(usize, Option<FormIds>)>,
@@ -29,7 +29,7 @@ pub struct FormIds {
 }
 
 impl Form {
-    pub fn new(words: Vec<String>, strength: f64, terms: Vec<f64>, originals: Vec<(Vec<String>, f64)>) -> Self {
+    pub fn new(words: Vec<String>, strength: f64, terms: Vec<f64>, originals: Vec<(Box<str>, f64)>) -> Self {
         Form {
             words,
             strength,
@@ -41,13 +41,12 @@ impl Form {
 
     /// The ids of its words and its originals' in `model`; None if the model lacks one.
     fn ids_in(&self, model: &TrigramModel) -> Option<FormIds> {
-        let ids = |words: &[String]| words.iter().map(|w| model.id(w)).collect::<Option<Vec<u32>>>();
         Some(FormIds {
-            words: ids(&self.words)?,
+            words: self.words.iter().map(|w| model.id(w)).collect::<Option<_>>()?,
             originals: self
                 .originals
                 .iter()
-                .map(|(original, _)| ids(original))
+                .map(|(original, _)| original.split(' ').map(|w| model.id(w)).collect::<Option<_>>())
                 .collect::<Option<_>>()?,
         })
     }
@@ -92,9 +91,7 @@ pub fn forms_of(tables: &[Vec<Row>], rates: &[f64], strongest: f64) -> Vec<Form>
                 spun.split(' ').map(str::to_owned).collect(),
                 strength,
                 terms(strength, rates, strongest),
-                rows.iter()
-                    .map(|row| (row.original.split(' ').map(str::to_owned).collect(), row.prior))
-                    .collect(),
+                rows.iter().map(|row| (row.original.into(), row.prior)).collect(),
             )
         })
         .collect();
@@ -406,7 +403,7 @@ mod tests {
                 vec!["helium".into()],
                 7.0,
                 terms(7.0, &rates, 30.0),
-                vec![(vec![original.into()], 0.5)],
+                vec![(original.into(), 0.5)],
             )]
         };
         let helium = helium_from("he");

@@ -235,7 +235,12 @@ impl Screen {
             for (word, forms) in missing.into_iter().zip(described) {
                 let forms = forms
                     .into_iter()
-                    .map(|(words, strength, terms, originals)| Form::new(words, strength, terms, originals))
+                    .map(|(words, strength, terms, originals)| {
+                        let originals = originals
+                            .into_iter()
+                            .map(|(words, prior)| (words.join(" ").into(), prior));
+                        Form::new(words, strength, terms, originals.collect())
+                    })
                     .collect();
                 known.insert(word, forms);
             }
