@@ -114,7 +114,7 @@ pub fn words(text: &str, table: &CharTable) -> Option<Words> {
         }
     }
     let mut lowered: Vec<u8> = Vec::with_capacity(text.len());
-    let mut spans = Vec::new();
+    let mut spans = Vec::with_capacity(text.len() / 5); // about one word per five bytes of prose
     let mut start = None; // where the word being read starts in `lowered`
     let mut joiner = None;
     let mut at = 0;

@@ -66,6 +66,9 @@ pub fn is_wrapped(text: &str, table: &CharTable) -> bool {
     })
 }
 
+/// Words a new sentence has room for before it grows (most sentences are shorter).
+const SENTENCE_ROOM: usize = 32;
+
 const WRAPS: [&str; 5] = ["\n", "\r\n", "\r", " \n", " \r\n"];
 
 /// Group the word and number tokens of `text` into sentences (untangle.segment.sentences).
@@ -73,7 +76,7 @@ pub fn sentences(text: &str, tokens: &[Token], table: &CharTable) -> Vec<Vec<Seg
     let wrapped = is_wrapped(text, table);
     let slice = |t: &Token| &text[t.start..t.end];
     let mut result = Vec::new();
-    let mut current: Vec<SegmentedWord> = Vec::new();
+    let mut current: Vec<SegmentedWord> = Vec::with_capacity(SENTENCE_ROOM);
     let mut paragraph = 0i64;
     let last = tokens.len().saturating_sub(1);
     for (index, token) in tokens.iter().enumerate() {
@@ -86,7 +89,7 @@ pub fn sentences(text: &str, tokens: &[Token], table: &CharTable) -> Vec<Vec<Seg
                 let breaks = line_breaks(here);
                 if breaks > 0 && !(wrapped && breaks == 1) {
                     if !current.is_empty() {
-                        result.push(std::mem::take(&mut current));
+                        result.push(std::mem::replace(&mut current, Vec::with_capacity(SENTENCE_ROOM)));
                     }
                     paragraph += 1;
                 }
@@ -102,7 +105,7 @@ pub fn sentences(text: &str, tokens: &[Token], table: &CharTable) -> Vec<Vec<Seg
                         && word.chars().count() <= ABBREVIATION_MAX_LEN
                 };
                 if ends && !after_abbreviation && !current.is_empty() {
-                    result.push(std::mem::take(&mut current));
+                    result.push(std::mem::replace(&mut current, Vec::with_capacity(SENTENCE_ROOM)));
                 }
                 continue;
             }

@@ -296,12 +296,12 @@ pub fn is_alpha(text: &str, table: &CharTable) -> bool {
 
 /// `text.lower()`, with curly apostrophes read as straight ones (untangle.segment).
 pub fn lower(text: &str, table: &CharTable) -> String {
-    text.chars()
-        .map(|c| match table.get(c).map_or(c, |(_, l)| l) {
-            '\u{2019}' | '\u{2018}' => '\'',
-            l => l,
-        })
-        .collect()
+    let mut lowered = String::with_capacity(text.len()); // room for the usual case, one allocation
+    lowered.extend(text.chars().map(|c| match table.get(c).map_or(c, |(_, l)| l) {
+        '\u{2019}' | '\u{2018}' => '\'',
+        l => l,
+    }));
+    lowered
 }
 
 #[cfg(test)]
