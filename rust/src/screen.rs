@@ -2,6 +2,7 @@
 //! pattern finds them, and the likelihood ratio of "spun" against "clean" from the spun forms
 //! among them, by frequency alone and in context.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::rows::Row;
@@ -168,6 +169,7 @@ pub fn words(text: &str, table: &CharTable) -> Option<Words> {
 }
 
 /// Append `c`'s UTF-8 bytes (one push for ASCII).
+#[inline]
 fn push_char(bytes: &mut Vec<u8>, c: char) {
     if c.is_ascii() {
         bytes.push(c as u8);
@@ -194,7 +196,7 @@ impl Words {
 /// passed over. `forms_at(position)` gives the forms starting with the word there, strongest
 /// first.
 pub fn score<'f>(words: &[&str], forms_at: impl Fn(usize) -> &'f [Form]) -> f64 {
-    best_rate(words, forms_at, |_, form| form.terms.clone())
+    best_rate(words, forms_at, |_, form| Cow::Borrowed(&form.terms[..]))
 }
 
 /// How the screen reads a form in context (untangle.screen.Screen.score_in_context).
@@ -228,9 +230,9 @@ impl Context<'_> {
     /// The terms of `form` at `position` of the text's words (`ids`, their vocabulary ids): in
     /// context where it is strong enough and the model knows its words and its originals',
     /// else its own.
-    fn terms(&self, ids: &[Option<u32>], position: usize, form: &Form) -> Vec<f64> {
+    fn terms<'f>(&self, ids: &[Option<u32>], position: usize, form: &'f Form) -> Cow<'f, [f64]> {
         if form.strength < self.strength {
-            return form.terms.clone();
+            return Cow::Borrowed(&form.terms);
         }
         let address = self.model as *const TrigramModel as usize;
         let fresh;
@@ -242,7 +244,7 @@ impl Context<'_> {
             }
         };
         let Some(known) = known else {
-            return form.terms.clone();
+            return Cow::Borrowed(&form.terms);
         };
         let end = position + form.words.len();
         let left: Vec<Option<u32>> = ids[position.saturating_sub(self.reach)..position]
@@ -262,7 +264,7 @@ impl Context<'_> {
             .zip(&form.originals)
             .map(|(original, (_, prior))| prior.ln() + self.window(&left, original, &right) - written)
             .collect();
-        terms(log_sum(&gains), self.rates, self.strongest)
+        Cow::Owned(terms(log_sum(&gains), self.rates, self.strongest))
     }
 }
 
@@ -281,7 +283,7 @@ pub fn score_in_context<'f>(
 fn best_rate<'f>(
     words: &[&str],
     forms_at: impl Fn(usize) -> &'f [Form],
-    mut terms_at: impl FnMut(usize, &Form) -> Vec<f64>,
+    mut terms_at: impl FnMut(usize, &'f Form) -> Cow<'f, [f64]>,
 ) -> f64 {
     let mut totals: Vec<f64> = Vec::new();
     let mut position = 0;
@@ -294,7 +296,7 @@ fn best_rate<'f>(
                 if totals.is_empty() {
                     totals = vec![0.0; terms.len()];
                 }
-                for (total, term) in totals.iter_mut().zip(&terms) {
+                for (total, term) in totals.iter_mut().zip(terms.iter()) {
                     *total += term;
                 }
                 step = span;
