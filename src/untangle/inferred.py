@@ -110,10 +110,12 @@ def missing_common(counts: Counter[str], total: int | None = None) -> list[str]:
     `total` is the number of words counted (the sum of `counts` unless only some words are in it)."""
     total = counts.total() if total is None else total
     present = {word for word, zipf in CORE.items() if counts[word] >= PRESENT_SHARE * _expected(total, zipf)}
+    if len(present) < MIN_PRESENT_OTHERS:
+        return []  # too few core words for any to count as missing (the test below, for every word)
     found = []
     for word, zipf in COMMON.items():
         expected = _expected(total, zipf)
-        if expected < MIN_EXPECTED or len(present - {word}) < MIN_PRESENT_OTHERS:
+        if expected < MIN_EXPECTED or len(present) - (word in present) < MIN_PRESENT_OTHERS:
             continue
         # The core words are common enough for "nearly missing" to be clear; the others must be
         # missing outright (a long text on one topic can use "or" at half its usual rate).
