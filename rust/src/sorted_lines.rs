@@ -1,6 +1,6 @@
 //! The lines of a sorted file between two keys, found by binary search over its bytes in place
 //! (untangle.dictionary.SortedLines; the dictionary's files are searched, never parsed whole).
-//! A file searched often enough is indexed once: where each of its lines starts (`Lines`).
+//! A file searched often enough is indexed once: where each of its lines starts (`LineStarts`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
