@@ -220,13 +220,17 @@ pub fn tokenize(text: &str, table: &CharTable) -> Option<Vec<Token>> {
         chars.push((b, c, flags));
     }
     let scanner = Scanner { text, chars };
+    // A URL needs "://" or "www." and an address '@' somewhere in the text: prose has neither,
+    // and each token is then spared the two tries.
+    let may_link = text.contains("://") || text.contains("www.");
+    let may_mail = text.contains('@');
     let mut tokens = Vec::with_capacity(text.len() / 3);
     let mut i = 0;
     let n = scanner.chars.len();
     while i < n {
-        let (end, kind) = if let Some(end) = scanner.url(i) {
+        let (end, kind) = if let Some(end) = may_link.then(|| scanner.url(i)).flatten() {
             (end, Kind::Url)
-        } else if let Some(end) = scanner.email(i) {
+        } else if let Some(end) = may_mail.then(|| scanner.email(i)).flatten() {
             (end, Kind::Email)
         } else if let Some(end) = scanner.number(i) {
             (end, Kind::Number)
