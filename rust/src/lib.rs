@@ -7,7 +7,7 @@
 //! substitution table); `decode` candidates, lattices and their posteriors (`lattice` runs the
 //! forward-backward); `kinds` which paragraphs are spun; `first_look` a cheap first reading that
 //! leaves clearly clean text unfitted; `fit` the per-document EM; `decision` which readings
-//! become changes. The Python
+//! become changes; `word_types` numbers a text's distinct words. The Python
 //! bindings (feature `python`, which maturin turns on) expose them as `untangle._core`; without
 //! them `cargo test` needs no Python.
 
@@ -29,6 +29,7 @@ pub mod spinner;
 pub mod tokenize;
 pub mod trigram;
 pub mod vocabulary;
+pub mod word_types;
 
 #[cfg(feature = "python")]
 mod python;

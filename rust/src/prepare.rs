@@ -10,6 +10,7 @@ use crate::lexicon::{LexEntry, Lexicon};
 use crate::segment::{sentences, SegmentedWord};
 use crate::tokenize::{is_alpha, tokenize, CharTable, Token};
 use crate::trigram::TrigramModel;
+use crate::word_types::word_types;
 
 /// Strings as small numbers (a word's lower-case form, an original, a spun form share one id
 /// space) and words as the model's tokens; unknown words collected for their unigram scores.
@@ -76,21 +77,12 @@ pub struct Segmented {
 pub fn segmented(text: &str, table: &CharTable) -> Option<Segmented> {
     let tokens = tokenize(text, table)?;
     let sentences = sentences(text, &tokens, table);
-    let mut index: HashMap<&str, u32> = HashMap::default();
-    let mut types = Vec::new();
+    let (types, at) = word_types(sentences.iter().flatten().map(|word| word.lower.as_str()));
+    let types = types.into_iter().map(str::to_owned).collect();
+    let mut at = at.into_iter();
     let type_of = sentences
         .iter()
-        .map(|words| {
-            words
-                .iter()
-                .map(|word| {
-                    *index.entry(word.lower.as_str()).or_insert_with(|| {
-                        types.push(word.lower.clone());
-                        types.len() as u32 - 1
-                    })
-                })
-                .collect()
-        })
+        .map(|words| at.by_ref().take(words.len()).collect())
         .collect();
     Some(Segmented {
         tokens,
@@ -102,7 +94,7 @@ pub fn segmented(text: &str, table: &CharTable) -> Option<Segmented> {
 
 impl Segmented {
     /// Every word type (distinct lower-case form), in the order first met.
-    pub fn lowers(&self) -> impl Iterator<Item = &str> {
+    pub fn distinct_lowers(&self) -> impl Iterator<Item = &str> {
         self.types.iter().map(String::as_str)
     }
 

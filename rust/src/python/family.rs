@@ -416,7 +416,7 @@ impl Family {
         let mut strings = Strings::new(&model.inner);
         let (built, payloads, eligible) = loop {
             let mut lexicon = self.lexicon.lock().map_err(poisoned)?;
-            let mut missing = lexicon.missing(text_segmented.lowers());
+            let mut missing = lexicon.missing(text_segmented.distinct_lowers());
             if let Some(files) = &self.files {
                 missing.retain(
                     |word| match files.type_info(&model.inner, word, params.reverse_preselect) {
@@ -448,7 +448,7 @@ impl Family {
                 // No word of the text starts an entry: no position to fit, the text is clean as
                 // written (what `document` would find, without building it).
                 if text_segmented
-                    .lowers()
+                    .distinct_lowers()
                     .all(|word| lexicon.get(word).is_none_or(|info| info.entries.is_empty()))
                 {
                     break (None, Vec::new(), 0);

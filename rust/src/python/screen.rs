@@ -12,6 +12,7 @@ use super::{SortedFile, TrigramModel};
 use crate::rows::{in_table_order, trusted_row, Row};
 use crate::screen::{forms_of, score, score_in_context, words, Context, Form};
 use crate::tokenize::{is_alpha, CharTable};
+use crate::word_types::word_types;
 
 /// A form as the describe callback gives it: (its words, its strength, its terms per rate, its
 /// originals' words with P(spun | original)).
@@ -143,19 +144,9 @@ impl Screen {
             return Ok(None);
         };
         let found = read.list();
-        // Each word type once, in order of first occurrence, and each position's type: what is
-        // asked of a word (its forms, its id, whether it is alphabetic or counted) is asked once.
-        let mut index: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(found.len() / 2, Default::default());
-        let mut types: Vec<&str> = Vec::with_capacity(found.len() / 2);
-        let at: Vec<u32> = found
-            .iter()
-            .map(|&word| {
-                *index.entry(word).or_insert_with(|| {
-                    types.push(word);
-                    (types.len() - 1) as u32
-                })
-            })
-            .collect();
+        // What is asked of a word (its forms, its id, whether it is alphabetic or counted) is
+        // asked once per type.
+        let (types, at) = word_types(found.iter().copied());
         let broken = |_| PyValueError::new_err("the screen's forms were left broken by a failed call");
         {
             let mut known = self.forms.lock().map_err(broken)?;
