@@ -124,7 +124,7 @@ pub struct TrigramModel {
 /// remembers nothing.
 const ID_BITS: u32 = 17;
 const NO_ID: u64 = (1 << ID_BITS) - 1; // an absent history word
-const SLOT_BITS: u32 = 16; // 65,536 slots of 8 bytes
+const SLOT_BITS: u32 = 20; // 1,048,576 slots of 8 bytes (8 MB, touched only as they fill)
 const TAG_BITS: u32 = 3 * ID_BITS - SLOT_BITS; // the key's bits the slot's place does not say
 const SCORE_BITS: u32 = 64 - 1 - TAG_BITS; // a signed score; the last bit says the slot is used
 const SCORE_LIMIT: i64 = 1 << (SCORE_BITS - 1);
@@ -139,11 +139,27 @@ struct ScoreCache {
     slots: Option<Box<[std::sync::atomic::AtomicU64]>>,
 }
 
+// A slot array is made as u64s and used as atomics: the two share size and alignment.
+const _: () = assert!(
+    std::mem::size_of::<std::sync::atomic::AtomicU64>() == std::mem::size_of::<u64>()
+        && std::mem::align_of::<std::sync::atomic::AtomicU64>() == std::mem::align_of::<u64>()
+);
+
+/// Empty slots, from zeroed memory the allocator need not touch: a run that reads a few
+/// n-grams (a one-line input) never pays for pages of slots it does not use.
+fn zeroed_slots() -> Box<[std::sync::atomic::AtomicU64]> {
+    // An allocation asked for as zeroed: fresh pages come zeroed from the system, untouched.
+    let zeroed = vec![0u64; 1 << SLOT_BITS].into_boxed_slice();
+    // SAFETY: AtomicU64 has u64's size, alignment (asserted above) and bit validity, and the box
+    // is moved, not shared, so nothing reads the integers as integers again.
+    unsafe { Box::from_raw(Box::into_raw(zeroed) as *mut [std::sync::atomic::AtomicU64]) }
+}
+
 impl ScoreCache {
     fn new(vocabulary: u32) -> Self {
         let fits = u64::from(vocabulary) < NO_ID;
         ScoreCache {
-            slots: fits.then(|| (0..1usize << SLOT_BITS).map(|_| Default::default()).collect()),
+            slots: fits.then(zeroed_slots),
         }
     }
 
@@ -332,8 +348,8 @@ impl TrigramModel {
         }
     }
 
-    /// `score` truncated to an integer, as pocketsphinx returns it; the last 65,536 n-grams asked
-    /// about are remembered (ScoreCache).
+    /// `score` truncated to an integer, as pocketsphinx returns it; the last n-grams asked about
+    /// are remembered, one per slot (ScoreCache, SLOT_BITS).
     #[inline]
     pub fn truncated(&self, word: u32, h1: WordId, h2: WordId) -> i32 {
         if let Some(score) = self.remembered.get(word, h1, h2) {
@@ -407,19 +423,22 @@ mod tests {
         }
         cache.put(1, None, None, 0);
         assert_eq!(cache.get(1, None, None), Some(0));
-        cache.put(2, None, None, i32::MIN); // outside the field: not kept
-        assert_eq!(cache.get(2, None, None), None);
+        // A score is kept where its field holds it (SCORE_BITS), and never kept wrong.
+        for (word, score) in [(2, i32::MIN), (3, i32::MAX), (4, -(1 << 27)), (6, (1 << 27) - 1)] {
+            cache.put(word, None, None, score);
+            let fits = (-SCORE_LIMIT..SCORE_LIMIT).contains(&i64::from(score));
+            assert_eq!(cache.get(word, None, None), fits.then_some(score), "{score}");
+        }
         // Keys that share a slot replace each other and are never taken for each other.
         let (slot, _) = ScoreCache::place(9, Some(3), Some(4));
-        let other = (0..72_547u32)
-            .find(|&w| w != 9 && ScoreCache::place(w, Some(3), Some(4)).0 == slot)
-            .map(|w| (w, Some(3), Some(4)));
-        if let Some((word, h1, h2)) = other {
-            cache.put(9, Some(3), Some(4), -17);
-            cache.put(word, h1, h2, -23);
-            assert_eq!(cache.get(9, Some(3), Some(4)), None);
-            assert_eq!(cache.get(word, h1, h2), Some(-23));
-        }
+        let (word, h1, h2) = (0..64u32)
+            .flat_map(|h1| (0..72_547u32).map(move |w| (w, Some(h1), Some(4))))
+            .find(|&(w, h1, h2)| (w, h1) != (9, Some(3)) && ScoreCache::place(w, h1, h2).0 == slot)
+            .expect("another key in the slot");
+        cache.put(9, Some(3), Some(4), -17);
+        cache.put(word, h1, h2, -23);
+        assert_eq!(cache.get(9, Some(3), Some(4)), None);
+        assert_eq!(cache.get(word, h1, h2), Some(-23));
         assert!(
             ScoreCache::new(1 << ID_BITS).slots.is_none(),
             "a larger vocabulary remembers nothing"
