@@ -9,7 +9,9 @@ turn with the other's; untangle only on a sample, since it is far slower; with a
 before the engine, and the share of each sample the screen clears; the compiled core against
 the Python engine it replaced, UNTANGLE_PURE_PYTHON=1, on the same sample, as commands and as
 the library's second pass in one process; codespell on the same sample and on the whole
-corpus), a batch over a folder with 1, 4 and N worker processes, the same work on threads
+corpus), untangle and codespell in turn on the whole clean corpus (the steady rate, with one
+worker and with the default workers) and on a corpus of another genre (the system's licence
+texts, where it has them), a batch over a folder with 1, 4 and N worker processes, the same work on threads
 sharing one loaded model, and peak RSS.
 
 Usage: python bench/speed.py [--mb 20] [--sample-mb 1] [--jobs N] [--keep DIR]
@@ -35,6 +37,7 @@ sys.path.insert(0, str(BENCH))
 from batch import PeakMemory, paragraphs  # noqa: E402 - the batch benchmark's helpers
 
 UNTANGLE = [sys.executable, "-m", "untangle.cli"]
+LICENCES = Path("/usr/share/common-licenses")  # Debian's licence texts, where the system has them
 COMMAND_RUNS = 7  # runs of each command that the clean and spun rows take the median of
 
 
@@ -182,6 +185,13 @@ def _same_outputs(one: Path, other: Path) -> str:
     return "identical" if first == second else "DIFFERENT"
 
 
+def _default_jobs() -> int:
+    """The workers `untangle fix` starts on this machine when not told."""
+    from untangle.batch import default_jobs
+
+    return default_jobs()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0, help="size of each corpus (clean, spun) in MB")
@@ -268,6 +278,38 @@ def main() -> None:
             row(f"{kind} prose, same sample, --no-screen", size / 1e6 / unscreened, their_rate, "MB/s", True)
             same = _same_outputs(base / f"out-{kind}", base / f"raw-{kind}")
             rows.append((f"{kind} sample cleared by the screen (of bytes; outputs {same})", _cleared(part), "", ""))
+        # The clean corpus whole, untangle and codespell in turn: the sample's rate above counts
+        # each start-up once per half megabyte; here the steady rate shows, with one worker and
+        # with the default workers (codespell has one).
+        whole_runs = 3
+        for jobs in (["1"], []):
+            fix = [*UNTANGLE, "fix", "-q", *(["--jobs", *jobs] if jobs else []), "--output-dir"]
+            fix += [str(base / "whole-clean"), str(base / "clean")]
+            if spell:
+                seconds, their_seconds = median_seconds([fix, [*spell, str(base / "clean")]], runs=whole_runs)
+            else:
+                seconds, their_seconds = timed(fix)[0], None
+            workers = "1 process" if jobs else f"default workers ({_default_jobs()})"
+            row(
+                f"clean prose, whole corpus ({clean_size / 1e6:.0f} MB), {workers} (median of {whole_runs})",
+                clean_size / 1e6 / seconds,
+                clean_size / 1e6 / their_seconds if their_seconds else None,
+                "MB/s",
+                True,
+            )
+        if spell and LICENCES.is_dir():
+            # Another genre: formal legal English, which is full of words a spinner writes for
+            # common ones ("constitutes", "terminate"), so the screen clears few of its documents.
+            size = sum(path.stat().st_size for path in LICENCES.iterdir() if path.is_file())
+            fix = [*UNTANGLE, "fix", "-q", "--jobs", "1", "--output-dir", str(base / "licences"), str(LICENCES)]
+            seconds, their_seconds = median_seconds([fix, [*spell, str(LICENCES)]], runs=whole_runs)
+            row(
+                f"clean legal prose ({LICENCES}, {size / 1e6:.1f} MB), 1 process (median of {whole_runs})",
+                size / 1e6 / seconds,
+                size / 1e6 / their_seconds,
+                "MB/s",
+                True,
+            )
         if spell:
             for kind, size in (("clean", clean_size), ("spun", spun_size)):
                 seconds = timed([*spell, str(base / kind)])[0]
