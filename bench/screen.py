@@ -30,6 +30,7 @@ from spinner import spin  # noqa: E402
 from untangle.dictionary import builtin, builtin_phrases  # noqa: E402
 from untangle.screen import WORD, Screen  # noqa: E402
 
+USUAL_CLEAN, LOW_RATE_CLEAN = 1e-2, 0.1  # the first look's bounds (rust/src/first_look.rs)
 SCREEN = Screen([builtin(), builtin_phrases()])  # the built-in cascade's tables, as `fix` screens
 DEV = ROOT.parent / "shared" / "dev"
 
@@ -152,7 +153,8 @@ def first_look(sample: list[str]) -> None:
     """The fit's first look (rust/src/first_look.rs) at every spun document the built-in family's
     fit changes (every set above, the page layouts of bench/pages.py, low rates from 2 to 20% of
     types), against clean texts: the largest P(paragraph spun) it reads at the usual levels and at
-    the low rate. It leaves a text unfitted below the fit's negligible level (1e-3) and 0.1."""
+    the low rate. It leaves a text unfitted below 1e-2 and 0.1 (USUAL_CLEAN and LOW_RATE_CLEAN in
+    rust/src/first_look.rs), so no spun document below 1e-2 may read below 0.1 at the low rate."""
     import pages
 
     from untangle.engine import Options
@@ -178,12 +180,15 @@ def first_look(sample: list[str]) -> None:
         "  lowest at the usual levels: "
         + ", ".join(f"{u:.1e} ({n}; low rate {lr:.2f})" for u, lr, n in sorted(read)[:3])
     )
-    below = sorted((lr, n) for u, lr, n in read if u < 1e-2)
-    print("  lowest at the low rate of those below 1e-2: " + ", ".join(f"{lr:.2f} ({n})" for lr, n in below[:3]))
+    below = sorted((lr, n) for u, lr, n in read if u < USUAL_CLEAN)
+    print(
+        f"  lowest at the low rate of those below {USUAL_CLEAN:g}: "
+        + ", ".join(f"{lr:.2f} ({n})" for lr, n in below[:3])
+    )
     for name, texts in (("our clean texts", clean_texts()), ("bench/speed.py's clean sample", sample)):
         looks = [family.compiled_text.look(family.model, text) or (0.0, 0.0) for text in texts]
         usual, low_rate = max(u for u, _ in looks), max(lr for _, lr in looks)
-        left = sum(1 for u, lr in looks if u < 1e-3 and lr < 0.1)
+        left = sum(1 for u, lr in looks if u < USUAL_CLEAN and lr < LOW_RATE_CLEAN)
         print(f"  {name}: highest {usual:.1e} usual, {low_rate:.2f} low rate; {left} of {len(texts)} left unfitted")
 
 

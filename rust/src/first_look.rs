@@ -3,8 +3,9 @@
 //! fit's first pass reads it (the word as written against its candidates, each weighed by its
 //! emission and its context gain), with no lattice; then the paragraphs' verdict (`kinds`) at the
 //! usual levels and at the low rate. Where both find every paragraph clean, the fit would change
-//! nothing (its first pass would find no paragraph worth fitting further), and the text is left as
-//! written without one.
+//! nothing, and the text is left as written without one: a change needs P(paragraph spun) times
+//! P(swap | spun) of at least `Params::hold_back_floor` (0.2), and every spun document of ours
+//! that the fit changes reads far above the bounds below at one level or the other.
 //!
 //! The gains are read cheaply: where the words' own frequencies make the candidates together
 //! less likely than the word as written (STRENGTH), by those frequencies alone; elsewhere between
@@ -20,10 +21,16 @@ use crate::params::Params;
 use crate::spinner::{replacement, Levels, Table};
 use rustc_hash::FxHashMap as HashMap;
 
+/// At the usual levels, a paragraph the look reads as spun with at most this probability is
+/// clean. Measured by bench/screen.py over the 266 spun documents of ours that the built-in
+/// family's fit changes: those reading below it read at least 0.24 at the low rate (above
+/// LOW_RATE_CLEAN), so none is left unfitted. The bound was the fit's own `Params::negligible`
+/// (1e-3, a paragraph not fitted after its first pass), which left formal prose to the fit: legal
+/// English reads 2e-3 to 3e-2 here, and its fit (9 ms a 7 KB piece) changed nothing.
+pub const USUAL_CLEAN: f64 = 1e-2;
 /// At the low rate, a paragraph the look reads as spun with at most this probability is clean:
-/// no low-rate spun document of ours that the usual levels read as clean reads above 0.23 here,
-/// and no clean one above 0.05. (At the usual levels the bound is the fit's own: a paragraph below
-/// `Params::negligible` after its first pass is not fitted further.)
+/// no spun document of ours that the fit changes and that the usual levels read as clean reads
+/// below 0.24 here, and no clean text of ours above 0.05.
 pub const LOW_RATE_CLEAN: f64 = 0.1;
 /// A position whose candidates' frequencies (weighted ln of the sum of P(spun | original)
 /// P(original) over P(written)) reach this is read in context; below, by frequency alone.
@@ -44,11 +51,11 @@ impl Look {
         (most(&self.usual), self.low_rate.as_ref().map_or(0.0, most))
     }
 
-    /// Whether every paragraph reads clean at the usual levels (below the fit's `negligible`)
-    /// and at the low rate (LOW_RATE_CLEAN).
-    pub fn clean(&self, p: &Params) -> bool {
+    /// Whether every paragraph reads clean at the usual levels (USUAL_CLEAN) and at the low
+    /// rate (LOW_RATE_CLEAN).
+    pub fn clean(&self) -> bool {
         let (usual, low_rate) = self.most_spun();
-        usual < p.negligible && low_rate < LOW_RATE_CLEAN
+        usual < USUAL_CLEAN && low_rate < LOW_RATE_CLEAN
     }
 }
 
@@ -242,14 +249,14 @@ mod tests {
 
     /// The look at `paragraphs`, read by the shipped model (None where UNTANGLE_LM_PATH does not
     /// name it).
-    fn looked(paragraphs: &[&str]) -> Option<(Look, Params)> {
+    fn looked(paragraphs: &[&str]) -> Option<Look> {
         let path = std::env::var_os("UNTANGLE_LM_PATH")?;
         let model = TrigramModel::open(std::path::Path::new(&path)).unwrap();
         let document = document_of(&model, paragraphs);
         let p = Params::default();
         let (start, end) = (model.id("<s>").unwrap(), model.id("</s>").unwrap());
         let scoring = Scoring::new(&model, p.context_weight, &[], start, end);
-        Some((look(&document, &scoring, &p), p))
+        Some(look(&document, &scoring, &p))
     }
 
     #[test]
@@ -278,19 +285,19 @@ mod tests {
     #[test]
     fn a_spun_text_is_not_clean_to_the_look() {
         let spun = "helium said successful the morning that helium would go. helium was successful the town all day";
-        let Some((seen, p)) = looked(&[spun, spun, "the meeting was short"]) else {
+        let Some(seen) = looked(&[spun, spun, "the meeting was short"]) else {
             return;
         };
-        assert!(!seen.clean(&p), "{:?}", seen.most_spun());
+        assert!(!seen.clean(), "{:?}", seen.most_spun());
     }
 
     #[test]
     fn helium_among_originals_left_as_written_reads_clean() {
         let clean = "he said in the morning that the liquid helium in the tank would last. he was in the town \
                      all day and he said the gas in the pipes was cold";
-        let Some((seen, p)) = looked(&[clean, clean, clean, clean]) else {
+        let Some(seen) = looked(&[clean, clean, clean, clean]) else {
             return;
         };
-        assert!(seen.clean(&p), "{:?}", seen.most_spun());
+        assert!(seen.clean(), "{:?}", seen.most_spun());
     }
 }

@@ -491,7 +491,7 @@ impl Family {
         if look {
             let seen = model.first_look(py, &built, &unknown, &params)?;
             looked = Some(seen.most_spun());
-            if seen.clean(&params) {
+            if seen.clean() {
                 let paragraphs = with_spun(paragraphs, &seen.usual.paragraphs);
                 return Ok(Some((Vec::new(), paragraphs, seen.usual.document, eligible, looked)));
             }
