@@ -3,16 +3,20 @@
 
 Builds a corpus from our own texts (bench/corpus; at least 20 MB clean and 20 MB spun by the
 WordNet spinner emulator, bench/spinner.py, when WordNet is installed, else from the spun
-paragraphs in examples/), then measures: start-up on a tiny input, MB/s on clean and on spun
-text (untangle and codespell on the same sample of the corpus, each the median of runs taken in
-turn with the other's; untangle only on a sample, since it is far slower; with and without the screen
-before the engine, and the share of each sample the screen clears; the compiled core against
-the Python engine it replaced, UNTANGLE_PURE_PYTHON=1, on the same sample, as commands and as
-the library's second pass in one process; codespell on the same sample and on the whole
-corpus), untangle and codespell in turn on the whole clean corpus (the steady rate, with one
-worker and with the default workers) and on a corpus of another genre (the system's licence
-texts, where it has them), a batch over a folder with 1, 4 and N worker processes, the same work on threads
-sharing one loaded model, and peak RSS.
+paragraphs in examples/), then measures:
+- start-up on a tiny input;
+- MB/s on clean and on spun text: untangle and codespell on the same sample of the corpus, each
+  the median of runs taken in turn with the other's (untangle only on a sample, since it is far
+  slower); with and without the screen before the engine, and the share of each sample the
+  screen clears; the compiled core against the Python engine it replaced
+  (UNTANGLE_PURE_PYTHON=1) on the same sample, as commands and as the library's second pass in
+  one process;
+- the steady rate: untangle and codespell in turn on the whole clean corpus (`fix` with one
+  worker and with the default workers, and `check`, which writes nothing), and on a corpus of
+  another genre (the system's licence texts, where it has them); codespell alone on each whole
+  corpus;
+- a batch over a folder with 1, 4 and N worker processes, the same work on threads sharing one
+  loaded model, and peak RSS.
 
 Usage: python bench/speed.py [--mb 20] [--sample-mb 1] [--jobs N] [--keep DIR]
 """
@@ -279,19 +283,26 @@ def main() -> None:
             same = _same_outputs(base / f"out-{kind}", base / f"raw-{kind}")
             rows.append((f"{kind} sample cleared by the screen (of bytes; outputs {same})", _cleared(part), "", ""))
         # The clean corpus whole, untangle and codespell in turn: the sample's rate above counts
-        # each start-up once per half megabyte; here the steady rate shows, with one worker and
-        # with the default workers (codespell has one).
-        whole_runs = 3
-        for jobs in (["1"], []):
-            fix = [*UNTANGLE, "fix", "-q", *(["--jobs", *jobs] if jobs else []), "--output-dir"]
-            fix += [str(base / "whole-clean"), str(base / "clean")]
+        # each start-up once per half megabyte; here the steady rate shows. `fix` mirrors every
+        # file into a folder, with one worker and with the default workers (codespell has one);
+        # `check` reads and judges each file and writes nothing, as codespell does.
+        whole_runs = 5
+        whole = [str(base / "clean")]
+        for name, command in (
+            ("fix --output-dir, 1 process", ["fix", "-q", "--jobs", "1", "--output-dir", str(base / "whole-clean")]),
+            (
+                f"fix --output-dir, default workers ({_default_jobs()})",
+                ["fix", "-q", "--output-dir", str(base / "whole-clean")],
+            ),
+            ("check, 1 process", ["check", "-q", "--jobs", "1"]),
+        ):
+            fix = [*UNTANGLE, *command, *whole]
             if spell:
-                seconds, their_seconds = median_seconds([fix, [*spell, str(base / "clean")]], runs=whole_runs)
+                seconds, their_seconds = median_seconds([fix, [*spell, *whole]], runs=whole_runs)
             else:
                 seconds, their_seconds = timed(fix)[0], None
-            workers = "1 process" if jobs else f"default workers ({_default_jobs()})"
             row(
-                f"clean prose, whole corpus ({clean_size / 1e6:.0f} MB), {workers} (median of {whole_runs})",
+                f"clean prose, whole corpus ({clean_size / 1e6:.0f} MB), {name} (median of {whole_runs})",
                 clean_size / 1e6 / seconds,
                 clean_size / 1e6 / their_seconds if their_seconds else None,
                 "MB/s",
