@@ -196,7 +196,7 @@ impl Words {
 /// passed over. `forms_at(position)` gives the forms starting with the word there, strongest
 /// first.
 pub fn score<'f>(words: &[&str], forms_at: impl Fn(usize) -> &'f [Form]) -> f64 {
-    best_rate(words, forms_at, |_, form| Cow::Borrowed(&form.terms[..]))
+    best_rate(words, forms_at)
 }
 
 /// How the screen reads a form in context (untangle.screen.Screen.score_in_context).
@@ -268,43 +268,75 @@ impl Context<'_> {
     }
 }
 
-/// The score of `words` with each form read in context where `context` reads it; `ids` are the
-/// words' ids in the context's model.
+/// The score of `words` with each form read in context where `context` reads it, the lesser of
+/// two counts: every occurrence, and each form once with the mean of its occurrences' terms
+/// (untangle.screen.Screen.score_in_context); `ids` are the words' ids in the context's model.
 pub fn score_in_context<'f>(
     words: &[&str],
     ids: &[Option<u32>],
     forms_at: impl Fn(usize) -> &'f [Form],
     context: &Context,
 ) -> f64 {
-    best_rate(words, forms_at, |position, form| context.terms(ids, position, form))
+    let mut every: Vec<f64> = Vec::new();
+    // Each form's summed terms and occurrences, in the order first met.
+    let mut by_form: Vec<(Vec<f64>, usize)> = Vec::new();
+    let mut place: rustc_hash::FxHashMap<*const Form, usize> = Default::default();
+    each_form(words, forms_at, |position, form| {
+        let terms = context.terms(ids, position, form);
+        add(&mut every, terms.iter().copied());
+        let next = by_form.len();
+        let at = *place.entry(form as *const Form).or_insert(next);
+        if at == next {
+            by_form.push((vec![0.0; terms.len()], 0));
+        }
+        let (sums, count) = &mut by_form[at];
+        sums.iter_mut().zip(terms.iter()).for_each(|(sum, term)| *sum += term);
+        *count += 1;
+    });
+    let mut once: Vec<f64> = Vec::new();
+    for (sums, count) in &by_form {
+        add(&mut once, sums.iter().map(|sum| sum / *count as f64));
+    }
+    best(every).min(best(once))
 }
 
-/// The best spin rate's sum of `terms_at(position, form)` over the spun forms of `words`.
-fn best_rate<'f>(
-    words: &[&str],
-    forms_at: impl Fn(usize) -> &'f [Form],
-    mut terms_at: impl FnMut(usize, &'f Form) -> Cow<'f, [f64]>,
-) -> f64 {
+/// The best spin rate's sum of each form's own terms over the spun forms of `words`.
+fn best_rate<'f>(words: &[&str], forms_at: impl Fn(usize) -> &'f [Form]) -> f64 {
     let mut totals: Vec<f64> = Vec::new();
+    each_form(words, forms_at, |_, form| add(&mut totals, form.terms.iter().copied()));
+    best(totals)
+}
+
+/// Calls `found(position, form)` for the strongest form of `words` that matches at each position,
+/// passing over the words of each form found.
+fn each_form<'f>(words: &[&str], forms_at: impl Fn(usize) -> &'f [Form], mut found: impl FnMut(usize, &'f Form)) {
     let mut position = 0;
     while position < words.len() {
         let mut step = 1;
         for form in forms_at(position) {
             let span = form.words.len();
             if span == 1 || (position + span <= words.len() && words[position..position + span] == form.words[..]) {
-                let terms = terms_at(position, form);
-                if totals.is_empty() {
-                    totals = vec![0.0; terms.len()];
-                }
-                for (total, term) in totals.iter_mut().zip(terms.iter()) {
-                    *total += term;
-                }
+                found(position, form);
                 step = span;
                 break;
             }
         }
         position += step;
     }
+}
+
+/// Adds a form's terms, one per spin rate, to `totals`.
+fn add(totals: &mut Vec<f64>, terms: impl Iterator<Item = f64>) {
+    for (rate, term) in terms.enumerate() {
+        if rate == totals.len() {
+            totals.push(0.0);
+        }
+        totals[rate] += term;
+    }
+}
+
+/// The best spin rate's total (-inf where no form was found).
+fn best(totals: Vec<f64>) -> f64 {
     totals.into_iter().fold(f64::NEG_INFINITY, f64::max)
 }
 
@@ -429,6 +461,23 @@ mod tests {
         let said = read("the mayor said helium said that", &context, forms);
         assert!(liquid < by_frequency, "{liquid} < {by_frequency}");
         assert!(said > liquid, "{said} > {liquid}");
+        // In context the score is the lesser of every occurrence counted and each form counted
+        // once with the mean of its occurrences: "helium said" again in the same words adds
+        // nothing, and "liquid helium" again counts twice (it reads as written).
+        let twice = |text: &str| read(&format!("{text} {text}"), &context, forms);
+        assert!(said > 0.0 && liquid < 0.0, "{said} {liquid}");
+        assert!((twice("the mayor said helium said that") - said).abs() < 1e-12);
+        assert!((twice("cooled with liquid helium today") - 2.0 * liquid).abs() < 1e-9);
+        let both = read(
+            "the mayor said helium said that cooled with liquid helium today",
+            &context,
+            forms,
+        );
+        let mean = (said + liquid) / 2.0;
+        assert!(
+            (both - mean.min(said + liquid)).abs() < 1e-9,
+            "{both}: {said} and {liquid}"
+        );
         // A form weaker than the context's least strength keeps its own terms.
         let weak = Context {
             strength: 8.0,

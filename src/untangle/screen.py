@@ -18,7 +18,11 @@ context: each form of strength at least CONTEXT_STRENGTH whose words and origina
 model knows gets, in place of its strength, ln of the sum over its originals of
 P(spun | original) x how much likelier the original makes the written words around it (two
 either side) than the form does (the engine's context gain, at its context weight). "Helium" in
-"liquid helium" is strong evidence by frequency alone and little in context. Below
+"liquid helium" is strong evidence by frequency alone and little in context. This reading is
+counted two ways, and the lesser counts: every occurrence, as the score counts them, and each
+form once, with the mean of its occurrences' terms. A topic word recurs (an article about helium
+says "helium" a dozen times), so its occurrences are not a dozen independent chances that a
+spinner wrote it; and a spinner rewrites a word type alike wherever it rewrites it. Below
 CONTEXT_THRESHOLD, the document is cleared too.
 
 A document neither reading clears, scoring below LOOK_CEILING, is fitted after a first look: the
@@ -30,10 +34,12 @@ context; the fit's model sees the "in", "at" and "he" left standing around it.
 Measured by bench/screen.py on every spun set of bench/quality.py and the development article:
 no spun document scores below -0.87 (the lowest are phrase-rewritten ones, whose forms the
 built-in tables barely list); at -1.5, 76% of our clean bytes are cleared. In context no spun
-document scores below -0.43 (a low-rate one); at -2, 84% of the bytes of a clean sample built as
-bench/speed.py builds it read as clean, against 55% by the score alone. Per paragraph the scores cannot separate (a spun
-paragraph of a low-rate spinner can have none of the forms), so the screen judges whole
-documents: a spun paragraph is cleared only with its document.
+document scores below -0.43 (a low-rate one, every occurrence counted) or -0.21 (a
+phrase-rewritten one, each form once); at -2, 95% of the bytes of a clean sample built as
+bench/speed.py builds it read as clean, against 84% with every occurrence counted alone and 55%
+by the score alone. Per paragraph the scores cannot separate (a spun paragraph of a low-rate
+spinner can have none of the forms), so the screen judges whole documents: a spun paragraph is
+cleared only with its document.
 """
 
 from __future__ import annotations
@@ -57,9 +63,10 @@ STRONGEST = 30.0  # a strength above this counts as this much (e^30 is past any 
 CONTEXT_THRESHOLD = -2.0  # nats: the same ratio, read in context, below which a document is cleared
 CONTEXT_STRENGTH = 1.0  # forms at least this strong are read in context; weaker ones count as they are
 CONTEXT_WORDS = 2  # written words either side of a form that its context holds
-# A document scoring at least this by frequency is not read in context (no clean document of ours
-# scored more than 20 nats lower in context; spun ones score in the hundreds: the reading is spared).
-CONTEXT_CEILING = 20.0
+# A document scoring at least this by frequency is not read in context but fitted (LOOK_CEILING:
+# spun ones score in the hundreds, and the reading is spared); below, the reading in context is far
+# cheaper than the first look it may spare.
+CONTEXT_CEILING = 60.0
 CACHE_LIMIT = 200_000  # word types whose spun forms are remembered; cleared past it (flat on a stream)
 # Characters read in Python before the compiled core takes the screen over (where it is built):
 # a few lines cost less than loading the core, and a cleared one-line input never loads it; a
@@ -127,7 +134,8 @@ class Screen:
 
     def score_in_context(self, words: list[str]) -> float:
         """The score with each form of strength at least CONTEXT_STRENGTH read in context (the
-        module's docstring); -inf when none of the words is a listed spun form."""
+        module's docstring), the lesser of two counts: every occurrence, and each form once with
+        the mean of its occurrences; -inf when none of the words is a listed spun form."""
         model = _model()
         known = model.in_vocabulary
 
@@ -147,25 +155,34 @@ class Screen:
             gains = [math.log(prior) + _window(model, left, o, right) - written for o, prior in originals]
             return _terms(_log_sum(gains))
 
-        return self._best_rate(words, terms)
+        found = self._found(words, terms)
+        by_form: dict[tuple[str, ...], list[tuple[float, ...]]] = {}
+        for parts, read in found:
+            by_form.setdefault(parts, []).append(read)
+        once = [tuple(sum(column) / len(reads) for column in zip(*reads, strict=True)) for reads in by_form.values()]
+        return min(_best([read for _, read in found]), _best(once))
 
     def _best_rate(self, words: list[str], terms: Callable[[int, Form], tuple[float, ...]]) -> float:
-        """The best spin rate's sum of `terms` over the spun forms of `words` (-inf for none): at
-        each position the strongest form that matches there counts, and its words are passed over."""
-        found = []
+        """The best spin rate's sum of `terms` over the spun forms of `words` (-inf for none)."""
+        return _best([read for _, read in self._found(words, terms)])
+
+    def _found(
+        self, words: list[str], terms: Callable[[int, Form], tuple[float, ...]]
+    ) -> list[tuple[tuple[str, ...], tuple[float, ...]]]:
+        """Each spun form of `words` with its `terms` there: at each position the strongest form
+        that matches there counts, and its words are passed over."""
+        found: list[tuple[tuple[str, ...], tuple[float, ...]]] = []  # (form's words, its terms here)
         position, count = 0, len(words)
         while position < count:
             step = 1
             for form in self.forms(words[position]):  # strongest first: the first that matches here counts
                 parts = form[0]
                 if len(parts) == 1 or tuple(words[position : position + len(parts)]) == parts:
-                    found.append(terms(position, form))
+                    found.append((parts, terms(position, form)))
                     step = len(parts)
                     break
             position += step
-        if not found:
-            return -math.inf
-        return max(sum(column) for column in zip(*found, strict=True))
+        return found
 
     def forms(self, word: str) -> Forms:
         """The spun forms the tables list that begin with `word`, with their strengths."""
@@ -182,6 +199,13 @@ class Screen:
                 self._forms.clear()
             self._forms[word] = found
         return found
+
+
+def _best(rows: list[tuple[float, ...]]) -> float:
+    """The best spin rate's sum of `rows`, each a term per rate (-inf for no rows)."""
+    if not rows:
+        return -math.inf
+    return max(sum(column) for column in zip(*rows, strict=True))
 
 
 def _form(form: str, entries: list) -> Form:  # noqa: ANN001 - the entries of one spun form
