@@ -159,7 +159,8 @@ def very_low_rate() -> None:
 def licence_pieces(size: int = 7000) -> list[str]:
     """Debian's licence texts (where the system has them), cut at blank lines into pieces of about
     `size` characters: formal English none of our tuning read."""
-    folder = Path("/usr/share/common-licenses")
+    from speed import LICENCES as folder  # one home for where the system keeps them
+
     if not folder.is_dir():
         return []
     pieces = []
